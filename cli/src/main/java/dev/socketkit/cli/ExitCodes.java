@@ -1,0 +1,18 @@
+package dev.socketkit.cli;
+
+/** The exit statuses of every socketkit command, as {@code --help} lists them. */
+final class ExitCodes {
+    /** Success; a server stopped by SIGINT or SIGTERM also exits 0. */
+    static final int OK = 0;
+    /** A runtime failure: address in use, permission denied, a socket file in the way, a network error. */
+    static final int FAILURE = 1;
+    /** A usage error: a bad option, value or endpoint. */
+    static final int USAGE = 2;
+
+    static final String HELP = "%nExit status:%n"
+            + "  0  success (a server stopped by SIGINT or SIGTERM exits 0)%n"
+            + "  1  runtime failure: address in use, permission denied, socket file in the way, network error%n"
+            + "  2  usage error: unknown option, bad value or endpoint%n";
+
+    private ExitCodes() {}
+}

@@ -1,0 +1,32 @@
+package dev.socketkit.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code -v}, {@code -q} and {@code --debug}, shared by every command. Logging is configured from them before the
+ * first logger exists, so Log4j starts with the right levels.
+ */
+final class LoggingOptions {
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Log every message read and written, and the socket options in effect (DEBUG).")
+    boolean verbose;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Log only warnings and errors.")
+    boolean quiet;
+
+    @Option(names = "--debug", description = "Show stack traces with errors.")
+    boolean debug;
+
+    /** Sets the Log4j properties that log4j2.xml reads; must run before any logger is created. */
+    void apply() {
+        if (verbose && quiet) {
+            throw new UsageException("-v and -q contradict each other; give one");
+        }
+        System.setProperty("socketkit.log.level", verbose ? "debug" : quiet ? "warn" : "info");
+        System.setProperty("socketkit.log.netty", debug ? "info" : "warn");
+        System.setProperty("socketkit.log.stacktraces", debug ? "full" : "none");
+    }
+}

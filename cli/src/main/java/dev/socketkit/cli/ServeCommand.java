@@ -1,0 +1,146 @@
+package dev.socketkit.cli;
+
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.Endpoint;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code socketkit serve KIND [ENDPOINT]}: runs an echo, welcome or reply server until SIGINT or SIGTERM. */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run a server until Ctrl-C or SIGTERM. Prints one line to stdout when bound: 'listening ENDPOINT', with the"
+                    + " real port when port 0 was given. Logs go to stderr.",
+            "",
+            "  echo     send back what was read",
+            "  welcome  greet with 'Welcome to the server', answer each read with 'Data received:' + data",
+            "  reply    read one message, answer 'Thanks for connecting', close",
+            "",
+            "Endpoints: tcp://HOST:PORT  udp://HOST:PORT  unix:///abs/path  unix:rel/path  unixgram:///abs/path"
+                    + " (IPv6: tcp://[::1]:8090; port 0: any free port)",
+            ""
+        },
+        footer = ExitCodes.HELP)
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "KIND", description = "echo, welcome or reply.")
+    String kind;
+
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "ENDPOINT",
+            description = "Where to listen (default: ${DEFAULT-VALUE}).",
+            defaultValue = "tcp://127.0.0.1:8090")
+    String endpoint;
+
+    @Option(
+            names = "--backlog",
+            paramLabel = "N",
+            description = "Listen backlog, listen(N) (stream sockets; default: the system's somaxconn).")
+    Integer backlog;
+
+    @Option(
+            names = "--buffer-size",
+            paramLabel = "BYTES",
+            description = "The most bytes one read returns, exactly as recv(BYTES): a longer datagram is cut. "
+                    + "Default: stream reads size themselves up to 64k; datagram reads take any datagram whole.")
+    String bufferSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
+    Integer threads;
+
+    @Option(names = "--greeting", paramLabel = "TEXT", description = "welcome's greeting (default: ${DEFAULT-VALUE}).")
+    String greeting = "Welcome to the server";
+
+    @Option(
+            names = "--prefix",
+            paramLabel = "TEXT",
+            description = "welcome's answer prefix (default: ${DEFAULT-VALUE}).")
+    String prefix = "Data received:";
+
+    @Option(names = "--reply", paramLabel = "TEXT", description = "reply's answer (default: ${DEFAULT-VALUE}).")
+    String reply = "Thanks for connecting";
+
+    @Mixin
+    FramingOptions framing;
+
+    @Mixin
+    TransportOptions transport;
+
+    @Mixin
+    LoggingOptions logging;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config = config();
+        logging.apply();
+        Server server = Server.start(config);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening " + server.endpoint());
+        out.flush();
+        ShutdownHook.install(server);
+        server.awaitClose();
+        if (server.isClosed()) {
+            return ExitCodes.OK;
+        }
+        LogManager.getLogger(ServeCommand.class).error("the server socket closed unexpectedly");
+        return ExitCodes.FAILURE;
+    }
+
+    /** Every value checked, before anything is bound: Netty would only log a warning for a bad option. */
+    ServerConfig config() {
+        Endpoint where = Options.endpoint(endpoint);
+        ServerConfig config = ServerConfig.defaults()
+                .withKind(kind())
+                .withEndpoint(where)
+                .withFraming(framing.framing())
+                .withIo(transport.io())
+                .withGreeting(greeting)
+                .withDataPrefix(prefix)
+                .withReplyText(reply);
+        if (backlog != null) {
+            if (where.kind().isDatagram()) {
+                throw new UsageException("--backlog applies to stream sockets (tcp, unix), not "
+                        + where.kind().scheme());
+            }
+            config = config.withBacklog(Options.count("--backlog", backlog, 0, 65535));
+        }
+        if (bufferSize != null) {
+            config = config.withBufferSize(Options.size("--buffer-size", bufferSize, 1, ServerConfig.MAX_BUFFER_SIZE));
+        }
+        if (threads != null) {
+            config = config.withThreads(Options.count("--threads", threads, 1, 1024));
+        }
+        for (var setting : transport.socketOptions()) {
+            config = config.withSocketOption(setting);
+        }
+        try {
+            return config.validate();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private ServerKind kind() {
+        try {
+            return ServerKind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("unknown server kind '" + kind + "'; use echo, welcome or reply");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.socketkit.cli;
+
+import dev.socketkit.server.Server;
+import org.apache.logging.log4j.LogManager;
+
+/**
+ * Stops a running server when the JVM is asked to stop (SIGINT, SIGTERM), then exits 0.
+ *
+ * <p>A JVM stopped by a signal exits 128+signal after its hooks; a supervisor that sent SIGTERM expects 0 from a clean
+ * stop, so the hook ends with {@code halt} and the status the CLI chose (0 unless the CLI itself is exiting with a
+ * failure). Log4j's own hook is off (see log4j2.xml) so that the server's last log lines are written before logging
+ * stops.
+ */
+final class ShutdownHook {
+    private static volatile int status = ExitCodes.OK;
+
+    private ShutdownHook() {}
+
+    static void install(Server server) {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            LogManager.shutdown();
+                            Runtime.getRuntime().halt(status);
+                        },
+                        "socketkit-shutdown"));
+    }
+
+    /** Exits the JVM with {@code exitStatus}, which the hook, if installed, keeps. */
+    static void exit(int exitStatus) {
+        status = exitStatus;
+        System.exit(exitStatus);
+    }
+}

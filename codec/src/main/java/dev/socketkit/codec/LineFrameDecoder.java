@@ -1,0 +1,22 @@
+package dev.socketkit.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import java.util.List;
+
+/** Cuts lines ending in {@code \n} or {@code \r\n}, keeping the terminator; one per connection. */
+final class LineFrameDecoder extends LineBasedFrameDecoder {
+    private final int maxFrameLength;
+
+    LineFrameDecoder(int maxFrameLength) {
+        super(maxFrameLength, false, true);
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        super.decodeLast(ctx, in, out);
+        Tails.emit(in, maxFrameLength, out);
+    }
+}

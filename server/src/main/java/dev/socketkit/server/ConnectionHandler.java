@@ -1,0 +1,95 @@
+package dev.socketkit.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The last handler of every connection: logs it, applies backpressure, closes it when the peer is done, and turns
+ * errors into one log line. Sharable: stateless.
+ *
+ * <ul>
+ *   <li>Backpressure: reading stops while the channel is not writable (the peer is not reading what it is sent) and
+ *       resumes when the outbound buffer drains below its low-water mark, so a peer that only sends cannot make the
+ *       server buffer without bound.
+ *   <li>End of input: once the peer has shut down its side, everything pending is written and then the connection
+ *       closes.
+ *   <li>Errors close only this connection: a frame over the limit with one WARN line naming the peer and the limit; a
+ *       reset with a DEBUG line; anything else with a WARN line (stack trace at DEBUG).
+ * </ul>
+ */
+@Sharable
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LogManager.getLogger(Server.class);
+
+    private final int maxFrameLength;
+
+    ConnectionHandler(int maxFrameLength) {
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        LOG.info("connected {}", Peers.describe(ctx.channel()));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        LOG.debug("closed {}", Peers.describe(ctx.channel()));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        channel.config().setAutoRead(channel.isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            closeAfterPendingWrites(ctx.channel());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String peer = Peers.describe(ctx.channel());
+        if (cause instanceof TooLongFrameException) {
+            LOG.warn("closing {}: frame longer than the {}-byte limit", peer, maxFrameLength);
+        } else if (cause instanceof CorruptedFrameException) {
+            LOG.warn("closing {}: {}", peer, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            LOG.debug("closing {}: {}", peer, cause.toString());
+        } else {
+            LOG.warn("closing {}: {}", peer, cause.toString());
+            LOG.debug("closing {}", peer, cause);
+        }
+        ctx.close();
+    }
+
+    /**
+     * Closes {@code channel} once every write queued so far has gone out. The empty buffer is written from the head of
+     * the pipeline, past any frame encoder, and completes only after the writes before it.
+     */
+    static void closeAfterPendingWrites(Channel channel) {
+        ChannelHandlerContext first = channel.pipeline().firstContext();
+        if (first == null) {
+            channel.close();
+            return;
+        }
+        first.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+}

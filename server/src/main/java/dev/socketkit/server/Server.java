@@ -1,0 +1,335 @@
+package dev.socketkit.server;
+
+import dev.socketkit.transport.DatagramLimits;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.UnixSocketFile;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * A running socketkit server. Start one with {@link #start}; {@link #endpoint()} tells where it really listens, and
+ * {@link #close()} stops it: no new connections, pending writes finished (up to the configured timeout), connections
+ * closed, threads stopped, socket file removed. Closing twice is harmless.
+ *
+ * <p>Every connection is served independently on the event loop: a slow, faulty or hostile peer affects only its own
+ * connection.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Server.class);
+
+    private final ServerConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final Endpoint endpoint;
+    private final UnixSocketFile socketFile;
+    private final Set<Channel> connections;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Server(
+            ServerConfig config,
+            Transport transport,
+            EventLoopGroup group,
+            Channel channel,
+            Endpoint endpoint,
+            UnixSocketFile socketFile,
+            Set<Channel> connections) {
+        this.config = config;
+        this.transport = transport;
+        this.group = group;
+        this.channel = channel;
+        this.endpoint = endpoint;
+        this.socketFile = socketFile;
+        this.connections = connections;
+    }
+
+    /**
+     * Binds a server as {@code config} says and starts serving; returns once it is listening.
+     *
+     * @throws IllegalArgumentException if the configuration cannot work anywhere (a transport without that kind of
+     *     socket, a socket option that does not apply, a Unix path longer than the OS allows)
+     * @throws IllegalStateException if the chosen transport is not available on this machine
+     * @throws ServerException if binding fails (address in use, permission denied, a socket file in the way)
+     */
+    public static Server start(ServerConfig config) {
+        config.validate();
+        Endpoint requested = config.endpoint();
+        SocketKind kind = requested.kind();
+        Transport transport = config.io().select(kind);
+        for (SocketSetting setting : config.socketOptions()) {
+            setting.checkApplies(kind, transport);
+        }
+        if (kind.isUnix()) {
+            UnixSocketFile.checkPathLength(requested);
+            try {
+                UnixSocketFile.prepareForBind(Path.of(requested.path()));
+            } catch (IOException e) {
+                throw new ServerException(describeBindFailure(requested, e), e);
+            }
+        } else if (requested.inetSocketAddress().isUnresolved()) {
+            throw new ServerException("cannot resolve host '" + requested.host() + "' of " + requested, null);
+        }
+
+        int threads = kind.isStream() ? config.threads() : 1;
+        EventLoopGroup group = transport.newEventLoopGroup(threads, "socketkit-server");
+        Set<Channel> connections = ConcurrentHashMap.newKeySet();
+        try {
+            AbstractBootstrap<?, ?> bootstrap = kind.isStream()
+                    ? streamBootstrap(config, transport, group, connections)
+                    : datagramBootstrap(config, transport, group);
+            ChannelFuture bound =
+                    bootstrap.bind(transport.socketAddress(requested)).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                throw new ServerException(describeBindFailure(requested, bound.cause()), bound.cause());
+            }
+            Channel channel = bound.channel();
+            Endpoint actual = kind.isUnix() ? requested : Endpoint.of(kind, (InetSocketAddress) channel.localAddress());
+            UnixSocketFile socketFile = kind.isUnix() ? UnixSocketFile.bound(Path.of(requested.path())) : null;
+            LOG.debug(
+                    "{} server on {} via {}: framing {}, options {}",
+                    config.kind().id(),
+                    actual,
+                    transport.id(),
+                    config.framing(),
+                    channel.config().getOptions());
+            return new Server(config, transport, group, channel, actual, socketFile, connections);
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ServerException(describeBindFailure(requested, e), e);
+        }
+    }
+
+    private static ServerBootstrap streamBootstrap(
+            ServerConfig config, Transport transport, EventLoopGroup group, Set<Channel> connections) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass(config.endpoint().kind()))
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, streamAllocator(config.bufferSize()))
+                .childHandler(new StreamInitializer(config, connections));
+        for (SocketSetting setting : config.socketOptions()) {
+            if (setting.onListeningSocket()) {
+                bootstrap.option(untyped(setting.option()), setting.value());
+            } else {
+                bootstrap.childOption(untyped(setting.option()), setting.value());
+            }
+        }
+        return bootstrap;
+    }
+
+    private static Bootstrap datagramBootstrap(ServerConfig config, Transport transport, EventLoopGroup group) {
+        SocketKind kind = config.endpoint().kind();
+        int readSize = config.bufferSize() == ServerConfig.AUTO_BUFFER_SIZE
+                ? DatagramLimits.maxDatagram(kind)
+                : config.bufferSize();
+        DatagramResponder responder =
+                new DatagramResponder(config.kind(), utf8(config.dataPrefix()), utf8(config.replyText()));
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(transport.channelClass(kind))
+                // Netty reads datagrams into 2,048 bytes and truncates silently; take any datagram whole, or cut
+                // it at --buffer-size exactly as recvfrom(N) would.
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readSize))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (LOG.isDebugEnabled()) {
+                            ch.pipeline().addLast(MessageLogHandler.INSTANCE);
+                        }
+                        ch.pipeline().addLast(responder);
+                    }
+                });
+        for (SocketSetting setting : config.socketOptions()) {
+            bootstrap.option(untyped(setting.option()), setting.value());
+        }
+        return bootstrap;
+    }
+
+    private static RecvByteBufAllocator streamAllocator(int bufferSize) {
+        return bufferSize == ServerConfig.AUTO_BUFFER_SIZE
+                ? new AdaptiveRecvByteBufAllocator(64, 2048, 64 * 1024)
+                : new FixedRecvByteBufAllocator(bufferSize);
+    }
+
+    /** Builds each accepted connection's pipeline: frame codec, message log (DEBUG only), the server's handler. */
+    private static final class StreamInitializer extends ChannelInitializer<Channel> {
+        private final ServerConfig config;
+        private final Set<Channel> connections;
+        private final WelcomeHandler welcome;
+        private final ConnectionHandler connection;
+        private final byte[] replyText;
+
+        StreamInitializer(ServerConfig config, Set<Channel> connections) {
+            this.config = config;
+            this.connections = connections;
+            this.welcome = new WelcomeHandler(utf8(config.greeting()), utf8(config.dataPrefix()));
+            this.connection = new ConnectionHandler(config.framing().maxFrameLength());
+            this.replyText = utf8(config.replyText());
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            connections.add(ch);
+            ch.closeFuture().addListener(f -> connections.remove(ch));
+            ChannelPipeline pipeline = ch.pipeline();
+            config.framing().addTo(pipeline);
+            if (LOG.isDebugEnabled()) {
+                pipeline.addLast(MessageLogHandler.INSTANCE);
+            }
+            switch (config.kind()) {
+                case ECHO -> pipeline.addLast(EchoHandler.INSTANCE);
+                case WELCOME -> pipeline.addLast(welcome);
+                case REPLY -> pipeline.addLast(new ReplyHandler(replyText));
+            }
+            pipeline.addLast(connection);
+        }
+    }
+
+    /** Where the server listens: the requested endpoint, with the real port when port 0 was asked for. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The transport the server runs on. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The configuration the server was started with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The number of connections open now (always 0 for datagram servers). */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Blocks until the server is closed, by {@link #close()} from another thread or by its socket failing. */
+    public void awaitClose() throws InterruptedException {
+        channel.closeFuture().await();
+    }
+
+    /**
+     * Stops the server: stops accepting, lets pending writes finish for up to the configured shutdown timeout, closes
+     * every connection and the event loops, and removes the socket file of a Unix server. Returns when all is done.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        if (endpoint.kind().isDatagram()) {
+            channel.flush();
+        }
+        channel.close().awaitUninterruptibly(remainingMillis(deadline));
+        for (Channel connection : connections) {
+            connection.config().setAutoRead(false);
+            ConnectionHandler.closeAfterPendingWrites(connection);
+        }
+        for (Channel connection : connections) {
+            if (!connection.closeFuture().awaitUninterruptibly(remainingMillis(deadline))) {
+                break;
+            }
+        }
+        // Quiet period 0: the default 2 s would add two seconds to every stop for nothing.
+        group.shutdownGracefully(0, Math.max(remainingMillis(deadline), 100), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(Duration.ofSeconds(5).toMillis());
+        if (socketFile != null) {
+            socketFile.delete();
+        }
+        LOG.debug("stopped {}", endpoint);
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /** One line for a user: what could not be bound, and why, in words rather than errno names. */
+    static String describeBindFailure(Endpoint endpoint, Throwable failure) {
+        if (failure instanceof NoSuchFileException missing) {
+            return "cannot listen on " + endpoint + ": directory " + missing.getFile() + " does not exist";
+        }
+        String message = rootMessage(failure);
+        if (message.contains("Address already in use")) {
+            return "address already in use: " + endpoint;
+        }
+        if (message.contains("Permission denied") || message.contains("Access denied")) {
+            if (!endpoint.kind().isUnix() && endpoint.port() > 0 && endpoint.port() < 1024) {
+                return "permission denied binding " + endpoint + ": ports below 1024 need root or the "
+                        + "CAP_NET_BIND_SERVICE capability (net.ipv4.ip_unprivileged_port_start)";
+            }
+            if (endpoint.kind().isUnix()) {
+                Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
+                return "permission denied creating " + endpoint + ": no write access to directory " + parent;
+            }
+            return "permission denied binding " + endpoint;
+        }
+        if (message.contains("Cannot assign requested address")) {
+            return "cannot listen on " + endpoint + ": " + endpoint.host() + " is not an address of this machine";
+        }
+        if (message.contains("No such file or directory")) {
+            Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
+            return "cannot listen on " + endpoint + ": directory " + parent + " does not exist";
+        }
+        return "cannot listen on " + endpoint + ": " + message;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ChannelOption<Object> untyped(ChannelOption<?> option) {
+        return (ChannelOption<Object>) option;
+    }
+
+    @Override
+    public String toString() {
+        return config.kind().id() + " server on " + endpoint + " (" + transport.id() + ")";
+    }
+}

@@ -1,0 +1,14 @@
+package dev.socketkit.server;
+
+/**
+ * A server could not start: the address is in use, permission was denied, a socket file is in the way. The message is
+ * one line that names the address and the cause, fit to show a user as it is.
+ */
+public final class ServerException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** A failure with a user-facing message and the exception behind it. */
+    public ServerException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.socketkit.transport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The largest datagrams a socket can receive, so that servers can size their reads to take any datagram whole.
+ *
+ * <p>Netty reads datagrams into 2,048-byte buffers by default and silently truncates anything larger; socketkit sizes
+ * every datagram read to the largest payload the protocol allows instead.
+ */
+public final class DatagramLimits {
+    /** The largest UDP payload over IPv4: 65,535 less the 20-byte IP and 8-byte UDP headers. */
+    public static final int MAX_UDP_PAYLOAD = 65_507;
+
+    private static final int FALLBACK_UNIX_DATAGRAM = 212_992;
+
+    private DatagramLimits() {}
+
+    /**
+     * The largest Unix-domain datagram a local sender can send: on Linux a datagram must fit the sender's send buffer
+     * less 32 bytes, and an unprivileged sender can raise that buffer to twice {@code net.core.wmem_max}.
+     */
+    public static int maxUnixDatagram() {
+        try {
+            String text =
+                    Files.readString(Path.of("/proc/sys/net/core/wmem_max")).strip();
+            long doubled = 2L * Long.parseLong(text);
+            return (int) Math.min(doubled, 16L << 20);
+        } catch (IOException | NumberFormatException | SecurityException notLinux) {
+            return FALLBACK_UNIX_DATAGRAM;
+        }
+    }
+
+    /** The largest datagram a socket of {@code kind} can receive. */
+    public static int maxDatagram(SocketKind kind) {
+        return switch (kind) {
+            case UDP -> 65_535 - 8; // IPv6 has no IP header inside the 65,535; 65,527 covers both families.
+            case UNIXGRAM -> maxUnixDatagram();
+            default -> throw new IllegalArgumentException(kind.scheme() + " is not a datagram socket");
+        };
+    }
+}

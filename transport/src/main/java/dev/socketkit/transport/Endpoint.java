@@ -1,0 +1,267 @@
+package dev.socketkit.transport;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Where a socket listens or connects: a host and port for TCP and UDP, a filesystem path for Unix-domain sockets.
+ *
+ * <p>Endpoints are written as URIs:
+ *
+ * <pre>
+ * tcp://127.0.0.1:8090      udp://[::1]:9000       tcp://localhost:0   (port 0: any free port)
+ * unix:///run/app.sock      unix:relative/app.sock
+ * unixgram:///tmp/log.sock  unixgram:relative.sock
+ * </pre>
+ *
+ * A bare {@code HOST:PORT} is read as TCP. IPv6 literals go in brackets. Instances are immutable values: two
+ * endpoints that print the same are equal.
+ */
+public final class Endpoint {
+    /** The tutorial's address, where {@code socketkit serve} listens when given none. */
+    public static final Endpoint DEFAULT = tcp("127.0.0.1", 8090);
+
+    private final SocketKind kind;
+    private final String host;
+    private final int port;
+    private final String path;
+
+    private Endpoint(SocketKind kind, String host, int port, String path) {
+        this.kind = kind;
+        this.host = host;
+        this.port = port;
+        this.path = path;
+    }
+
+    /** A TCP endpoint; {@code port} 0 asks for any free port when binding. */
+    public static Endpoint tcp(String host, int port) {
+        return inet(SocketKind.TCP, host, port);
+    }
+
+    /** A UDP endpoint; {@code port} 0 asks for any free port when binding. */
+    public static Endpoint udp(String host, int port) {
+        return inet(SocketKind.UDP, host, port);
+    }
+
+    /** A Unix-domain stream endpoint at {@code path}, absolute or relative to the working directory. */
+    public static Endpoint unix(String path) {
+        return unix(SocketKind.UNIX, path);
+    }
+
+    /** A Unix-domain datagram endpoint at {@code path}, absolute or relative to the working directory. */
+    public static Endpoint unixgram(String path) {
+        return unix(SocketKind.UNIXGRAM, path);
+    }
+
+    private static Endpoint inet(SocketKind kind, String host, int port) {
+        Objects.requireNonNull(host, "host");
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("empty host in " + kind.scheme() + " endpoint");
+        }
+        checkPort(port, Integer.toString(port));
+        return new Endpoint(kind, stripBrackets(host), port, null);
+    }
+
+    private static Endpoint unix(SocketKind kind, String path) {
+        Objects.requireNonNull(path, "path");
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("empty path in " + kind.scheme() + " endpoint");
+        }
+        if (path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("NUL character in " + kind.scheme() + " path");
+        }
+        return new Endpoint(kind, null, 0, path);
+    }
+
+    /**
+     * Parses an endpoint URI.
+     *
+     * @throws IllegalArgumentException naming the part of {@code text} that is wrong
+     */
+    public static Endpoint parse(String text) {
+        Objects.requireNonNull(text, "text");
+        String value = text.strip();
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("empty endpoint; expected e.g. tcp://127.0.0.1:8090");
+        }
+        int colon = value.indexOf(':');
+        int schemeEnd = value.indexOf("://");
+        SocketKind kind = colon > 0 ? SocketKind.forScheme(value.substring(0, colon)) : null;
+        if (kind == null) {
+            if (schemeEnd > 0) {
+                throw new IllegalArgumentException("unknown scheme '" + value.substring(0, schemeEnd) + "' in '" + text
+                        + "'; use tcp, udp, unix or unixgram");
+            }
+            // A bare HOST:PORT is the form people type after netcat; read it as TCP.
+            return parseHostPort(SocketKind.TCP, value, text);
+        }
+        String rest = value.substring(colon + 1);
+        if (kind.isUnix()) {
+            return parseUnix(kind, rest, text);
+        }
+        if (!rest.startsWith("//")) {
+            throw new IllegalArgumentException("expected " + kind.scheme() + "://HOST:PORT, got '" + text + "'");
+        }
+        return parseHostPort(kind, rest.substring(2), text);
+    }
+
+    private static Endpoint parseUnix(SocketKind kind, String rest, String text) {
+        String path;
+        if (rest.startsWith("//")) {
+            // unix:///abs/path has an empty authority; unix://name/path would put a host where none can be.
+            int slash = rest.indexOf('/', 2);
+            String authority = slash < 0 ? rest.substring(2) : rest.substring(2, slash);
+            if (!authority.isEmpty()) {
+                throw new IllegalArgumentException("unexpected host '" + authority + "' in '" + text + "'; write "
+                        + kind.scheme() + ":///absolute/path or " + kind.scheme() + ":relative/path");
+            }
+            path = slash < 0 ? "" : rest.substring(slash);
+        } else {
+            path = rest;
+        }
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("missing path in '" + text + "'");
+        }
+        return unix(kind, path);
+    }
+
+    private static Endpoint parseHostPort(SocketKind kind, String authority, String text) {
+        if (authority.endsWith("/")) {
+            authority = authority.substring(0, authority.length() - 1);
+        }
+        if (authority.indexOf('/') >= 0) {
+            throw new IllegalArgumentException(
+                    "unexpected path in '" + text + "'; expected " + kind.scheme() + "://HOST:PORT");
+        }
+        String host;
+        String portText;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("missing ']' after IPv6 address in '" + text + "'");
+            }
+            host = authority.substring(1, close);
+            String after = authority.substring(close + 1);
+            if (!after.startsWith(":")) {
+                throw new IllegalArgumentException(
+                        "missing port in '" + text + "'; expected " + kind.scheme() + "://[" + host + "]:PORT");
+            }
+            portText = after.substring(1);
+        } else {
+            int colon = authority.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException(
+                        "missing port in '" + text + "'; expected " + kind.scheme() + "://HOST:PORT");
+            }
+            host = authority.substring(0, colon);
+            if (host.indexOf(':') >= 0) {
+                throw new IllegalArgumentException(
+                        "IPv6 address '" + host + "' in '" + text + "' must be in brackets: [" + host + "]");
+            }
+            portText = authority.substring(colon + 1);
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("missing host in '" + text + "'");
+        }
+        if (portText.isEmpty()) {
+            throw new IllegalArgumentException("missing port in '" + text + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port '" + portText + "' in '" + text + "' is not a number");
+        }
+        checkPort(port, portText + "' in '" + text);
+        return new Endpoint(kind, host, port, null);
+    }
+
+    private static void checkPort(int port, String shown) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port '" + shown + "' is out of range 0-65535");
+        }
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** What kind of socket this endpoint names. */
+    public SocketKind kind() {
+        return kind;
+    }
+
+    /** The host name or address literal (without brackets) of a TCP or UDP endpoint. */
+    public String host() {
+        requireInet();
+        return host;
+    }
+
+    /** The port of a TCP or UDP endpoint; 0 means any free port. */
+    public int port() {
+        requireInet();
+        return port;
+    }
+
+    /** The filesystem path of a Unix-domain endpoint, as given (absolute or relative). */
+    public String path() {
+        if (!kind.isUnix()) {
+            throw new IllegalStateException(this + " has no path");
+        }
+        return path;
+    }
+
+    /** The length in bytes of the path as the kernel sees it (UTF-8), for checking it against {@code sun_path}. */
+    public int pathLengthInBytes() {
+        return path().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** A copy of this TCP or UDP endpoint with another port. */
+    public Endpoint withPort(int newPort) {
+        requireInet();
+        return inet(kind, host, newPort);
+    }
+
+    /** The socket address to bind or connect to; resolves the host name. */
+    public InetSocketAddress inetSocketAddress() {
+        requireInet();
+        return new InetSocketAddress(host, port);
+    }
+
+    /** The endpoint of the same kind at the address a socket actually bound to (the real port after port 0). */
+    public static Endpoint of(SocketKind kind, InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        int scope = host.indexOf('%');
+        if (scope >= 0 && address.getAddress().isLoopbackAddress()) {
+            host = host.substring(0, scope);
+        }
+        return inet(kind, host, address.getPort());
+    }
+
+    private void requireInet() {
+        if (kind.isUnix()) {
+            throw new IllegalStateException(this + " has no host and port");
+        }
+    }
+
+    /** The URI form, which {@link #parse} reads back. */
+    @Override
+    public String toString() {
+        if (kind.isUnix()) {
+            return path.startsWith("/") ? kind.scheme() + "://" + path : kind.scheme() + ":" + path;
+        }
+        String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return kind.scheme() + "://" + shownHost + ":" + port;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Endpoint && toString().equals(other.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.socketkit.transport;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The file a Unix-domain socket is bound to: made safe to bind before a server starts, and removed after it stops.
+ *
+ * <p>Netty's native transports unlink whatever is at a path before binding to it, which would silently take the path
+ * from a live server or delete a regular file. {@link #prepareForBind} therefore decides first:
+ *
+ * <ul>
+ *   <li>nothing there: bind;
+ *   <li>a socket nobody accepts on (left by a crashed server): stale, removed;
+ *   <li>a socket a live server holds, or anything that is not a socket: never touched, an error.
+ * </ul>
+ *
+ * Between the check and the bind another process could still take the path; socketkit does not guard that race, as no
+ * portable call can.
+ */
+public final class UnixSocketFile {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    private final Path path;
+    private final Object fileKey;
+
+    private UnixSocketFile(Path path, Object fileKey) {
+        this.path = path;
+        this.fileKey = fileKey;
+    }
+
+    /**
+     * The longest path, in bytes, that fits {@code sun_path} with its terminating NUL on this OS: 107 on Linux, 103 on
+     * macOS and the BSDs.
+     */
+    public static int maxPathBytes() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        return os.contains("linux") ? 107 : 103;
+    }
+
+    /**
+     * Checks that the {@code endpoint}'s path is short enough for this OS.
+     *
+     * @throws IllegalArgumentException naming the path, its length and the limit
+     */
+    public static void checkPathLength(Endpoint endpoint) {
+        int bytes = endpoint.pathLengthInBytes();
+        int max = maxPathBytes();
+        if (bytes > max) {
+            throw new IllegalArgumentException("unix socket path is " + bytes + " bytes long, over this OS's limit of "
+                    + max + " (sun_path): " + endpoint.path());
+        }
+    }
+
+    /**
+     * Makes {@code path} ready to bind: checks that its directory exists and removes a stale socket file.
+     *
+     * @throws IOException naming the path when the directory is missing, the path is not a socket, or a live server
+     *     holds it
+     */
+    public static void prepareForBind(Path path) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new NoSuchFileException(parent.toString(), null, "directory does not exist");
+        }
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!isSocket(path)) {
+            throw new IOException(path + " exists and is not a socket; refusing to replace it");
+        }
+        if (isLive(path)) {
+            throw new IOException("a server is already listening on " + path);
+        }
+        Files.deleteIfExists(path);
+    }
+
+    /** Remembers the socket file a server just bound, so that {@link #delete} removes that file and no other. */
+    public static UnixSocketFile bound(Path path) throws IOException {
+        return new UnixSocketFile(path, fileKey(path));
+    }
+
+    /**
+     * Removes the file if it is still the one that was bound (not a file another server made since), and says whether
+     * it did.
+     */
+    public boolean delete() {
+        try {
+            if (Objects.equals(fileKey, fileKey(path))) {
+                return Files.deleteIfExists(path);
+            }
+        } catch (IOException gone) {
+            // Already removed (the native stream server channels delete their own file on close).
+        }
+        return false;
+    }
+
+    /** The path of the socket file. */
+    public Path path() {
+        return path;
+    }
+
+    static boolean isSocket(Path path) throws IOException {
+        Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return mode instanceof Integer && (((Integer) mode) & S_IFMT) == S_IFSOCK;
+    }
+
+    /**
+     * Whether a process holds the socket at {@code path}. Connecting a stream socket answers for both kinds: "refused"
+     * means nobody is bound (stale), success means a stream server, "protocol wrong type" means a datagram socket is
+     * bound there. The connect is non-blocking, so a server with a full backlog counts as live instead of hanging us.
+     */
+    static boolean isLive(Path path) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.configureBlocking(false);
+            probe.connect(UnixDomainSocketAddress.of(path));
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        } catch (IOException otherwise) {
+            return true;
+        }
+    }
+
+    private static Object fileKey(Path path) throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+    }
+}
