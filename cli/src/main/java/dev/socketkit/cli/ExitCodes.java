@@ -11,7 +11,8 @@ final class ExitCodes {
 
     static final String HELP = "%nExit status:%n"
             + "  0  success (a server stopped by SIGINT or SIGTERM exits 0)%n"
-            + "  1  runtime failure: address in use, permission denied, socket file in the way, network error%n"
+            + "  1  runtime failure: address in use, permission denied,%n"
+            + "     socket file in the way, network error%n"
             + "  2  usage error: unknown option, bad value or endpoint%n";
 
     private ExitCodes() {}

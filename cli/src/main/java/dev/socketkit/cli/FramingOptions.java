@@ -8,7 +8,7 @@ final class FramingOptions {
     @Option(
             names = "--framing",
             paramLabel = "MODE",
-            description = "How the stream is cut into frames: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
+            description = "How the stream is cut into frames: raw, line, delimiter, length or fixed (default: raw). "
                     + "raw: each read is a frame; line: up to \\n; delimiter: up to --delimiter; "
                     + "length: --length-field-size byte prefix; fixed: --frame-size bytes.",
             defaultValue = "raw")

@@ -87,8 +87,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        logging.apply(); // first: building the config loads classes whose loggers would start Log4j
         ServerConfig config = config();
-        logging.apply();
         Server server = Server.start(config);
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening " + server.endpoint());
