@@ -1,0 +1,26 @@
+package dev.socketkit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** How DEBUG lines show a message: readable text, escaped bytes, cut after 64 bytes. */
+class PeersTest {
+    @Test
+    void escapesControlAndBinaryBytes() {
+        ByteBuf data = Unpooled.wrappedBuffer(new byte[] {'h', 'i', '\r', '\n', 0, (byte) 0xff, '"'});
+        assertEquals("\"hi\\r\\n\\x00\\xff\\\"\"", Peers.preview(data));
+        assertEquals(7, data.readableBytes(), "the preview must not consume the message");
+        data.release();
+    }
+
+    @Test
+    void cutsLongMessagesAfter64Bytes() {
+        ByteBuf data = Unpooled.wrappedBuffer("a".repeat(100).getBytes(StandardCharsets.US_ASCII));
+        assertEquals("\"" + "a".repeat(64) + "\"...", Peers.preview(data));
+        data.release();
+    }
+}

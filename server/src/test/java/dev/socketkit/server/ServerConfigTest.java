@@ -1,0 +1,69 @@
+package dev.socketkit.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.codec.Framing;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketSetting;
+import org.junit.jupiter.api.Test;
+
+/** ServerConfig: defaults, copies, and the values it refuses before anything is bound. */
+class ServerConfigTest {
+    private final ServerConfig defaults = ServerConfig.defaults();
+
+    @Test
+    void defaultsAreTheTutorialsEchoServer() {
+        assertEquals(ServerKind.ECHO, defaults.kind());
+        assertEquals("tcp://127.0.0.1:8090", defaults.endpoint().toString());
+        assertEquals(Framing.raw(), defaults.framing());
+        assertEquals("Welcome to the server", defaults.greeting());
+        assertEquals("Data received:", defaults.dataPrefix());
+        assertEquals("Thanks for connecting", defaults.replyText());
+    }
+
+    @Test
+    void copiesChangeOneFieldAndLeaveTheOriginal() {
+        ServerConfig changed = defaults.withKind(ServerKind.REPLY).withBacklog(3);
+        assertNotSame(defaults, changed);
+        assertEquals(ServerKind.REPLY, changed.kind());
+        assertEquals(3, changed.backlog());
+        assertEquals(ServerKind.ECHO, defaults.kind());
+    }
+
+    @Test
+    void laterSocketOptionOfTheSameNameWins() {
+        ServerConfig config = defaults.withSocketOption(SocketSetting.parse("SO_RCVBUF=1k"))
+                .withSocketOption(SocketSetting.parse("so_rcvbuf=2k"));
+        assertEquals(1, config.socketOptions().size());
+        assertEquals(2048, config.socketOptions().get(0).value());
+    }
+
+    @Test
+    void refusesNegativeBacklogZeroThreadsAndOversizedBuffers() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> defaults.withBacklog(-1))
+                .getMessage()
+                .contains("-1"));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withBufferSize(-5));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withBufferSize(ServerConfig.MAX_BUFFER_SIZE + 1));
+    }
+
+    @Test
+    void framingOnADatagramSocketIsRefused() {
+        ServerConfig config =
+                defaults.withEndpoint(Endpoint.parse("udp://127.0.0.1:0")).withFraming(Framing.line(10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, config::validate);
+        assertTrue(e.getMessage().contains("every datagram is one frame"), e.getMessage());
+    }
+
+    @Test
+    void socketOptionForAnotherKindOfSocketIsRefused() {
+        ServerConfig config = defaults.withEndpoint(Endpoint.parse("unix:///tmp/x.sock"))
+                .withSocketOption(SocketSetting.parse("TCP_NODELAY=true"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, config::validate);
+        assertEquals("TCP_NODELAY does not apply to unix sockets", e.getMessage());
+    }
+}
