@@ -139,7 +139,7 @@ public final class Framing {
         };
     }
 
-    /** A short description, such as {@code line (max 65536 bytes)} or {@code length (2-byte field)}. */
+    /** A short description, such as {@code line (max 65536 bytes)} or {@code length (2-byte field, max 65536 bytes)}. */
     @Override
     public String toString() {
         return switch (kind) {

@@ -22,7 +22,24 @@ import java.util.List;
 final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder {
     LengthFrameDecoder(int fieldBytes, int maxFrameLength) {
         // Netty's limit counts the length field too; socketkit's counts the payload only.
-        super(ByteOrder.BIG_ENDIAN, maxFrameLength + fieldBytes, 0, fieldBytes, 0, fieldBytes, true);
+        super(
+                ByteOrder.BIG_ENDIAN,
+                (int) Math.min((long) maxFrameLength + fieldBytes, Integer.MAX_VALUE),
+                0,
+                fieldBytes,
+                0,
+                fieldBytes,
+                true);
+    }
+
+    /**
+     * The length field is unsigned: an 8-byte length with the top bit set, or near {@code Long.MAX_VALUE}, is a frame
+     * too long, not a corrupt one, so it is clamped to a value Netty's limit check refuses as too long.
+     */
+    @Override
+    protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
+        long value = super.getUnadjustedFrameLength(buf, offset, length, order);
+        return value < 0 || value > Integer.MAX_VALUE ? Integer.MAX_VALUE : value;
     }
 
     @Override

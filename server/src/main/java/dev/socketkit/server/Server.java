@@ -85,7 +85,7 @@ public final class Server implements AutoCloseable {
             setting.checkApplies(kind, transport);
         }
         if (kind.isUnix()) {
-            UnixSocketFile.checkPathLength(requested);
+            UnixSocketFile.checkPathLength(requested, transport);
             try {
                 UnixSocketFile.prepareForBind(Path.of(requested.path()));
             } catch (IOException e) {

@@ -19,8 +19,9 @@ public final class DatagramLimits {
     private DatagramLimits() {}
 
     /**
-     * The largest Unix-domain datagram a local sender can send: on Linux a datagram must fit the sender's send buffer
-     * less 32 bytes, and an unprivileged sender can raise that buffer to twice {@code net.core.wmem_max}.
+     * A read size that takes any Unix-domain datagram a local sender can send: on Linux a datagram must fit the
+     * sender's send buffer (less 32 bytes), and an unprivileged sender can raise that buffer to twice {@code
+     * net.core.wmem_max}, which this returns.
      */
     public static int maxUnixDatagram() {
         try {

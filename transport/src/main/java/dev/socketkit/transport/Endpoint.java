@@ -56,11 +56,15 @@ public final class Endpoint {
 
     private static Endpoint inet(SocketKind kind, String host, int port) {
         Objects.requireNonNull(host, "host");
-        if (host.isEmpty()) {
+        if (kind.isUnix()) {
+            throw new IllegalArgumentException(kind.scheme() + " endpoints have a path, not a host and port");
+        }
+        String bare = stripBrackets(host);
+        if (bare.isEmpty()) {
             throw new IllegalArgumentException("empty host in " + kind.scheme() + " endpoint");
         }
         checkPort(port, Integer.toString(port));
-        return new Endpoint(kind, stripBrackets(host), port, null);
+        return new Endpoint(kind, bare, port, null);
     }
 
     private static Endpoint unix(SocketKind kind, String path) {
@@ -167,12 +171,13 @@ public final class Endpoint {
         if (portText.isEmpty()) {
             throw new IllegalArgumentException("missing port in '" + text + "'");
         }
-        int port;
-        try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("port '" + portText + "' in '" + text + "' is not a number");
+        if (portText.matches("-[0-9]+")) {
+            throw new IllegalArgumentException("port '" + portText + "' in '" + text + "' is out of range 0-65535");
         }
+        if (!portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("port '" + portText + "' in '" + text + "' is not a number 0-65535");
+        }
+        int port = portText.length() > 5 ? 65536 : Integer.parseInt(portText);
         checkPort(port, portText + "' in '" + text);
         return new Endpoint(kind, host, port, null);
     }

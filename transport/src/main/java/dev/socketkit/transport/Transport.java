@@ -138,7 +138,8 @@ public enum Transport {
     }
 
     /**
-     * A new event-loop group of {@code threads} daemon threads named {@code socketkit-ID-N}.
+     * A new event-loop group of {@code threads} daemon threads named after {@code name} and this transport, such as
+     * {@code socketkit-server-epoll-1-1}.
      *
      * @throws IllegalStateException if this transport is not available
      */

@@ -5,11 +5,13 @@ import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -31,6 +33,8 @@ import java.util.Objects;
 public final class UnixSocketFile {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
+    /** The JDK's own limit on a Unix socket path, one byte below Linux's. */
+    private static final int JDK_MAX_PATH_BYTES = 106;
 
     private final Path path;
     private final Object fileKey;
@@ -50,16 +54,21 @@ public final class UnixSocketFile {
     }
 
     /**
-     * Checks that the {@code endpoint}'s path is short enough for this OS.
+     * Checks that the {@code endpoint}'s path is short enough for this OS and, under NIO, for the JDK, which takes one
+     * byte less than the kernel.
      *
      * @throws IllegalArgumentException naming the path, its length and the limit
      */
-    public static void checkPathLength(Endpoint endpoint) {
+    public static void checkPathLength(Endpoint endpoint, Transport transport) {
         int bytes = endpoint.pathLengthInBytes();
         int max = maxPathBytes();
         if (bytes > max) {
             throw new IllegalArgumentException("unix socket path is " + bytes + " bytes long, over this OS's limit of "
                     + max + " (sun_path): " + endpoint.path());
+        }
+        if (transport == Transport.NIO && bytes > max - 1) {
+            throw new IllegalArgumentException("unix socket path is " + bytes + " bytes long, over the JDK's limit of "
+                    + (max - 1) + " for --io nio (native transports take " + max + "): " + endpoint.path());
         }
     }
 
@@ -121,7 +130,23 @@ public final class UnixSocketFile {
      * means nobody is bound (stale), success means a stream server, "protocol wrong type" means a datagram socket is
      * bound there. The connect is non-blocking, so a server with a full backlog counts as live instead of hanging us.
      */
-    static boolean isLive(Path path) {
+    static boolean isLive(Path path) throws IOException {
+        if (path.toString().getBytes(StandardCharsets.UTF_8).length <= JDK_MAX_PATH_BYTES) {
+            return connects(path);
+        }
+        // The JDK refuses paths one byte shorter than the kernel does; connect through a short symbolic link (the
+        // kernel follows links when connecting) so that a stale file at the longest legal path is still recognised.
+        Path link = Files.createTempFile("socketkit-probe", ".sock");
+        try {
+            Files.delete(link);
+            Files.createSymbolicLink(link, path.toAbsolutePath());
+            return connects(link);
+        } finally {
+            Files.deleteIfExists(link);
+        }
+    }
+
+    private static boolean connects(Path path) {
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.configureBlocking(false);
             probe.connect(UnixDomainSocketAddress.of(path));
@@ -133,8 +158,14 @@ public final class UnixSocketFile {
         }
     }
 
+    /**
+     * The file's identity: device and inode, plus its change time, because a filesystem may give a new file the inode
+     * number of one just deleted.
+     */
     private static Object fileKey(Path path) throws IOException {
-        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .fileKey();
+        return List.of(
+                Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                        .fileKey(),
+                Files.getAttribute(path, "unix:ctime", LinkOption.NOFOLLOW_LINKS));
     }
 }
