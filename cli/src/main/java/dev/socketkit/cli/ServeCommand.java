@@ -90,10 +90,11 @@ final class ServeCommand implements Callable<Integer> {
         logging.apply(); // first: building the config loads classes whose loggers would start Log4j
         ServerConfig config = config();
         Server server = Server.start(config);
+        // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
+        ShutdownHook.install(server);
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening " + server.endpoint());
         out.flush();
-        ShutdownHook.install(server);
         server.awaitClose();
         if (server.isClosed()) {
             return ExitCodes.OK;

@@ -34,7 +34,8 @@ final class SocketKitCommand {
             return ExitCodes.USAGE;
         });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean debug = parsed.hasMatchedOption("--debug");
+            // parsed is the top-level result; --debug belongs to the subcommand that failed.
+            boolean debug = cmd.getParseResult().hasMatchedOption("--debug");
             int status;
             String message;
             if (e instanceof UsageException || e instanceof IllegalArgumentException) {

@@ -1,5 +1,6 @@
 package dev.socketkit.transport;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +25,14 @@ public final class DatagramLimits {
      * net.core.wmem_max}, which this returns.
      */
     public static int maxUnixDatagram() {
-        try {
-            String text =
-                    Files.readString(Path.of("/proc/sys/net/core/wmem_max")).strip();
-            long doubled = 2L * Long.parseLong(text);
+        // One buffered read from the start: a sysctl file reports size 0 and answers a read past its start with EOF, so
+        // Files.readString, which reads one byte and then the rest, would see only the first digit.
+        try (BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/core/wmem_max"))) {
+            String text = reader.readLine();
+            if (text == null) {
+                return FALLBACK_UNIX_DATAGRAM;
+            }
+            long doubled = 2L * Long.parseLong(text.strip());
             return (int) Math.min(doubled, 16L << 20);
         } catch (IOException | NumberFormatException | SecurityException notLinux) {
             return FALLBACK_UNIX_DATAGRAM;
