@@ -1,0 +1,247 @@
+package dev.socketkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The real {@code java -jar socketkit.jar ARGS} as a child process, its stdout and stderr captured line by line. */
+final class SocketKitProcess implements AutoCloseable {
+    // The exit statuses --help documents, spelled out here so that a changed ExitCodes fails the tests.
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    // Generous: a JVM starts in about half a second, but a busy two-core build machine can take several.
+    static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Process process;
+    private final Lines stdout;
+    private final Lines stderr;
+
+    private SocketKitProcess(Process process) {
+        this.process = process;
+        this.stdout = new Lines(process.getInputStream(), "socketkit-stdout-" + process.pid());
+        this.stderr = new Lines(process.getErrorStream(), "socketkit-stderr-" + process.pid());
+    }
+
+    /** Starts {@code socketkit ARGS}. */
+    static SocketKitProcess start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** Starts {@code socketkit ARGS} through {@code launcher} (such as {@code setpriv ...}), when it is not empty. */
+    static SocketKitProcess start(List<String> launcher, String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.add(java());
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // A JVM announces these on stderr ("Picked up ..."), which would break every one-line check.
+        builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        return new SocketKitProcess(process);
+    }
+
+    /** The java launcher of the JVM running the tests. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The jar under test, which Failsafe names in the {@code socketkit.jar} system property. */
+    static Path jar() {
+        String jar = System.getProperty("socketkit.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property socketkit.jar must name the built jar (run 'mvn verify' "
+                    + "in cli, which sets it), not " + jar);
+        }
+        return Path.of(jar);
+    }
+
+    /**
+     * Waits for the first stdout line, checks that it is {@code listening ENDPOINT}, and returns the endpoint.
+     *
+     * @throws AssertionError if the line differs, or the process prints nothing or exits first
+     */
+    String awaitListening(Duration timeout) throws InterruptedException {
+        Optional<String> first = stdout.await(line -> true, timeout);
+        if (first.isEmpty()) {
+            fail("no stdout line within " + timeout + "; " + this);
+        }
+        String line = first.get();
+        assertTrue(line.startsWith("listening "), () -> "first stdout line is not 'listening ...'; " + this);
+        return line.substring("listening ".length());
+    }
+
+    /** Waits for a stderr line that {@code matches}, and returns it; fails if none comes within {@code timeout}. */
+    String awaitStderrLine(Predicate<String> matches, Duration timeout) throws InterruptedException {
+        return stderr.await(matches, timeout)
+                .orElseGet(() -> fail("no such stderr line within " + timeout + "; " + this));
+    }
+
+    /** Sends SIGTERM ({@link Process#destroy()} does so on Linux). */
+    void sigterm() {
+        process.destroy();
+    }
+
+    /** Sends SIGINT, as Ctrl-C does, with {@code kill -INT PID}. */
+    void sigint() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        try {
+            assertTrue(kill.waitFor(5, TimeUnit.SECONDS), "kill -INT did not finish");
+            assertEquals(0, kill.exitValue(), "kill -INT " + process.pid() + " failed");
+        } finally {
+            kill.destroyForcibly();
+        }
+    }
+
+    boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        boolean exited = process.waitFor(timeout, unit);
+        if (exited) {
+            awaitOutputEnd();
+        }
+        return exited;
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Waits for the process to exit and its output to be read, and returns its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        assertTrue(
+                waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                () -> "still running after " + timeout + "; " + this);
+        return process.exitValue();
+    }
+
+    /**
+     * Waits for the exit, then checks the error contract: exit {@code status}, nothing on stdout, exactly one stderr line
+     * starting {@code socketkit: } and containing every one of {@code phrases}, and no stack trace. Returns that line.
+     */
+    String assertRefused(int status, String... phrases) throws InterruptedException {
+        assertEquals(status, awaitExit(EXIT_TIMEOUT), () -> "exit status; " + this);
+        assertEquals(List.of(), stdout(), () -> "stdout; " + this);
+        List<String> errors = stderr();
+        assertEquals(1, errors.size(), () -> "stderr must be exactly one line; " + this);
+        String line = errors.get(0);
+        assertTrue(line.startsWith("socketkit: "), () -> "stderr line must start with 'socketkit: '; " + this);
+        for (String phrase : phrases) {
+            assertTrue(line.contains(phrase), () -> "stderr line must contain '" + phrase + "'; " + this);
+        }
+        assertFalse(line.contains("Exception") || line.contains("\tat "), () -> "stack trace text; " + this);
+        return line;
+    }
+
+    /** The stdout lines so far; all of them once the process has exited. */
+    List<String> stdout() {
+        return stdout.snapshot();
+    }
+
+    /** The stderr lines so far; all of them once the process has exited. */
+    List<String> stderr() {
+        return stderr.snapshot();
+    }
+
+    private void awaitOutputEnd() throws InterruptedException {
+        stdout.awaitEnd(Duration.ofSeconds(5));
+        stderr.awaitEnd(Duration.ofSeconds(5));
+    }
+
+    /** Kills the process if it still runs. */
+    @Override
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            awaitOutputEnd();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        String state = process.isAlive() ? "still running" : "exit status " + process.exitValue();
+        return "socketkit pid " + process.pid() + ", " + state + ", stdout " + stdout.snapshot() + ", stderr "
+                + stderr.snapshot();
+    }
+
+    /** The lines of one output stream, read by a thread of their own so that the child never blocks on a full pipe. */
+    private static final class Lines {
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+        private boolean ended;
+
+        Lines(InputStream in, String name) {
+            reader = new Thread(() -> readAll(in), name);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void readAll(InputStream in) {
+            try (BufferedReader text = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = text.readLine(); line != null; line = text.readLine()) {
+                    synchronized (this) {
+                        lines.add(line);
+                        notifyAll();
+                    }
+                }
+            } catch (IOException closed) {
+                // The pipe closed under us when the process was killed: there is nothing more to read.
+            } finally {
+                synchronized (this) {
+                    ended = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized List<String> snapshot() {
+            return List.copyOf(lines);
+        }
+
+        /** The first line that {@code matches}; empty if the stream ends or {@code timeout} passes first. */
+        synchronized Optional<String> await(Predicate<String> matches, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int next = 0;
+            while (true) {
+                for (; next < lines.size(); next++) {
+                    if (matches.test(lines.get(next))) {
+                        return Optional.of(lines.get(next));
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (ended || left <= 0) {
+                    return Optional.empty();
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        void awaitEnd(Duration timeout) throws InterruptedException {
+            reader.join(timeout.toMillis());
+        }
+    }
+}
