@@ -47,8 +47,19 @@ final class SocketKitProcess implements AutoCloseable {
 
     /** Starts {@code socketkit ARGS} through {@code launcher} (such as {@code setpriv ...}), when it is not empty. */
     static SocketKitProcess start(List<String> launcher, String... args) throws IOException {
+        return start(launcher, List.of(), args);
+    }
+
+    /** Starts {@code socketkit ARGS} in a JVM given {@code jvmOptions} (such as {@code -Dname=value}). */
+    static SocketKitProcess startWithJvmOptions(List<String> jvmOptions, String... args) throws IOException {
+        return start(List.of(), jvmOptions, args);
+    }
+
+    private static SocketKitProcess start(List<String> launcher, List<String> jvmOptions, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(launcher);
         command.add(java());
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));
