@@ -1,5 +1,6 @@
 package dev.socketkit.transport;
 
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -236,11 +237,9 @@ public final class Endpoint {
 
     /** The endpoint of the same kind at the address a socket actually bound to (the real port after port 0). */
     public static Endpoint of(SocketKind kind, InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        int scope = host.indexOf('%');
-        if (scope >= 0 && address.getAddress().isLoopbackAddress()) {
-            host = host.substring(0, scope);
-        }
+        // RFC 5952 text (::1, not 0:0:0:0:0:0:0:1), so the listening line reads as people write addresses.
+        String host =
+                address.getAddress() != null ? NetUtil.toAddressString(address.getAddress()) : address.getHostString();
         return inet(kind, host, address.getPort());
     }
 
