@@ -1,0 +1,298 @@
+package dev.socketkit.client;
+
+import dev.socketkit.client.ClientException.Reason;
+import dev.socketkit.transport.DatagramLimits;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.UnixSocketFile;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connection to a server (for datagram sockets, one socket that talks to one server). Blocking calls ({@link
+ * #send}, {@link #receive()}, {@link #request}) and asynchronous ones ({@link #sendAsync}, {@link #receiveAsync()})
+ * work on the same object and may be mixed; frames are received in order by whichever call asks first.
+ *
+ * <p>A Unix datagram client binds a temporary path of its own, because a server cannot answer an unbound socket, and
+ * removes it on {@link #close()}.
+ */
+public final class Client implements AutoCloseable {
+    private final ClientConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final Inbox inbox;
+    private final Path ownSocketFile;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Client(
+            ClientConfig config,
+            Transport transport,
+            EventLoopGroup group,
+            Channel channel,
+            Inbox inbox,
+            Path ownSocketFile) {
+        this.config = config;
+        this.transport = transport;
+        this.group = group;
+        this.channel = channel;
+        this.inbox = inbox;
+        this.ownSocketFile = ownSocketFile;
+    }
+
+    /** Connects to {@code endpoint} (a URI such as {@code tcp://127.0.0.1:8090}) with the default settings. */
+    public static Client connect(String endpoint) {
+        return connect(ClientConfig.defaults().withEndpoint(Endpoint.parse(endpoint)));
+    }
+
+    /**
+     * Connects as {@code config} says; returns once connected (for datagram sockets: once bound and aimed at the
+     * server).
+     *
+     * @throws IllegalArgumentException if the configuration cannot work anywhere
+     * @throws IllegalStateException if the chosen transport is not available on this machine
+     * @throws ClientException if the connection fails: refused, no such socket file, host not found, timed out
+     */
+    public static Client connect(ClientConfig config) {
+        config.validate();
+        Endpoint endpoint = config.endpoint();
+        SocketKind kind = endpoint.kind();
+        Transport transport = config.io().select(kind);
+        for (SocketSetting setting : config.socketOptions()) {
+            setting.checkApplies(kind, transport);
+        }
+        String name = endpoint.toString();
+        if (kind.isUnix()) {
+            UnixSocketFile.checkPathLength(endpoint, transport);
+            if (!Files.exists(Path.of(endpoint.path()))) {
+                throw new ClientException(Reason.NO_SUCH_SOCKET, "no such socket file: " + name, null);
+            }
+        } else if (endpoint.inetSocketAddress().isUnresolved()) {
+            throw new ClientException(Reason.HOST_NOT_FOUND, "host not found: " + endpoint.host(), null);
+        }
+
+        Inbox inbox = new Inbox();
+        EventLoopGroup group = transport.newEventLoopGroup(1, "socketkit-client");
+        Path ownSocketFile = kind == SocketKind.UNIXGRAM ? temporarySocketPath() : null;
+        try {
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(group)
+                    .channel(transport.channelClass(kind))
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                            Math.min(config.connectTimeout().toMillis(), Integer.MAX_VALUE))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            config.framing().addTo(ch.pipeline());
+                            ch.pipeline().addLast(new InboxHandler(inbox, name));
+                        }
+                    });
+            if (kind.isStream()) {
+                bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                bootstrap.option(
+                        ChannelOption.RECVBUF_ALLOCATOR,
+                        config.bufferSize() == 0
+                                ? new AdaptiveRecvByteBufAllocator(64, 2048, 64 * 1024)
+                                : new FixedRecvByteBufAllocator(config.bufferSize()));
+            } else {
+                int readSize = config.bufferSize() == 0 ? DatagramLimits.maxDatagram(kind) : config.bufferSize();
+                bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readSize));
+            }
+            for (SocketSetting setting : config.socketOptions()) {
+                bootstrap.option(untyped(setting.option()), setting.value());
+            }
+            SocketAddress remote = transport.socketAddress(endpoint);
+            ChannelFuture connected = ownSocketFile == null
+                    ? bootstrap.connect(remote)
+                    : bootstrap.connect(remote, new DomainSocketAddress(ownSocketFile.toString()));
+            if (!connected.awaitUninterruptibly(config.connectTimeout().toMillis() + 1000)) {
+                connected.cancel(false);
+                throw new ClientException(Reason.TIMED_OUT, "connecting to " + name + " timed out", null);
+            }
+            if (!connected.isSuccess()) {
+                throw Failures.describe(name, connected.cause());
+            }
+            return new Client(config, transport, group, connected.channel(), inbox, ownSocketFile);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            deleteQuietly(ownSocketFile);
+            throw e;
+        }
+    }
+
+    /** The endpoint this client talks to. */
+    public Endpoint endpoint() {
+        return config.endpoint();
+    }
+
+    /** The transport the client runs on. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Whether the connection is still open. */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /**
+     * Sends {@code data} as one frame (raw: the bytes as given, in one write; datagram sockets: one datagram) and waits
+     * until it is written.
+     *
+     * @throws ClientException if the write fails or does not finish within the read timeout
+     */
+    public void send(byte[] data) {
+        await(sendAsync(data), config.readTimeout(), "sending to");
+    }
+
+    /** Sends {@code text} in UTF-8 as one frame; see {@link #send(byte[])}. */
+    public void send(String text) {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code data} as one frame; the future completes when it is written, or fails with a ClientException. */
+    public CompletableFuture<Void> sendAsync(byte[] data) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        channel.writeAndFlush(Unpooled.wrappedBuffer(data.clone())).addListener(f -> {
+            if (f.isSuccess()) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(
+                        Failures.describe(config.endpoint().toString(), f.cause()));
+            }
+        });
+        return written;
+    }
+
+    /**
+     * Waits up to the read timeout for the next frame.
+     *
+     * @throws ClientException {@code TIMED_OUT} if none comes in time, {@code CLOSED} if the peer closed first
+     */
+    public byte[] receive() {
+        return receive(config.readTimeout());
+    }
+
+    /** Waits up to {@code timeout} for the next frame; see {@link #receive()}. */
+    public byte[] receive(Duration timeout) {
+        CompletableFuture<byte[]> next = inbox.next();
+        try {
+            return await(next, timeout, "waiting for data from");
+        } finally {
+            inbox.cancel(next);
+        }
+    }
+
+    /** The next frame, when it comes; fails with a ClientException ({@code CLOSED}) if the peer closes first. */
+    public CompletableFuture<byte[]> receiveAsync() {
+        return inbox.next();
+    }
+
+    /** Sends {@code text} as one frame and returns the next frame received, both in UTF-8. */
+    public String request(String text) {
+        send(text);
+        return new String(receive(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Tells the server that nothing more will be sent (shuts down the write side), so that it can finish and close;
+     * frames can still be received.
+     *
+     * @throws IllegalStateException on a datagram socket, which has no write side to shut down
+     */
+    public void shutdownOutput() {
+        if (!(channel instanceof DuplexChannel duplex)) {
+            throw new IllegalStateException(config.endpoint().kind().scheme() + " sockets cannot half-close");
+        }
+        await(toCompletable(duplex.shutdownOutput()), config.readTimeout(), "shutting down output to");
+    }
+
+    /** Closes the connection, stops the client's thread and removes its own socket file; harmless twice. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        deleteQuietly(ownSocketFile);
+    }
+
+    @Override
+    public String toString() {
+        return "client of " + config.endpoint() + " (" + transport.id() + ")";
+    }
+
+    private <T> T await(CompletableFuture<T> future, Duration timeout, String doing) {
+        String endpoint = config.endpoint().toString();
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ClientException(
+                    Reason.TIMED_OUT, doing + " " + endpoint + " timed out after " + describe(timeout), e);
+        } catch (ExecutionException e) {
+            throw Failures.describe(endpoint, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(Reason.IO, doing + " " + endpoint + " was interrupted", e);
+        }
+    }
+
+    private static CompletableFuture<Void> toCompletable(ChannelFuture future) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(f.cause());
+            }
+        });
+        return done;
+    }
+
+    private static String describe(Duration timeout) {
+        long millis = timeout.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    private static Path temporarySocketPath() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "socketkit-" + UUID.randomUUID() + ".sock");
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path != null) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (java.io.IOException ignored) {
+                // A leftover temporary socket file is harmless, and nothing useful can be done here.
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ChannelOption<Object> untyped(ChannelOption<?> option) {
+        return (ChannelOption<Object>) option;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.socketkit.client;
+
+import dev.socketkit.codec.Framing;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketSetting;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a client connects with. Immutable: each {@code withX} returns a changed copy.
+ *
+ * @param endpoint where to connect
+ * @param framing how the stream is cut into frames (stream sockets only; datagrams are frames already)
+ * @param io which transport carries the socket
+ * @param bufferSize the most bytes one read returns, as {@code recv(N)}; 0 lets stream reads size themselves up to 64
+ *     KiB and datagram reads take the largest datagram whole
+ * @param socketOptions options set on the socket
+ * @param connectTimeout how long a connect may take
+ * @param readTimeout how long {@link Client#receive()} waits for a frame
+ */
+public record ClientConfig(
+        Endpoint endpoint,
+        Framing framing,
+        Io io,
+        int bufferSize,
+        List<SocketSetting> socketOptions,
+        Duration connectTimeout,
+        Duration readTimeout) {
+
+    /** Checks every value. */
+    public ClientConfig {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(io, "io");
+        socketOptions = List.copyOf(socketOptions);
+        if (bufferSize < 0 || bufferSize > (64 << 20)) {
+            throw new IllegalArgumentException("buffer size " + bufferSize + " is out of range 1-" + (64 << 20));
+        }
+        checkPositive("connect timeout", connectTimeout);
+        checkPositive("read timeout", readTimeout);
+    }
+
+    private static void checkPositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " " + value + " must be positive");
+        }
+    }
+
+    /** {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read. */
+    public static ClientConfig defaults() {
+        return new ClientConfig(
+                Endpoint.DEFAULT, Framing.raw(), Io.AUTO, 0, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10));
+    }
+
+    /**
+     * Checks what the constructor cannot check field by field: framing and socket options against the socket kind.
+     *
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    public ClientConfig validate() {
+        if (endpoint.kind().isDatagram() && framing.kind() != Framing.Kind.RAW) {
+            throw new IllegalArgumentException("framing " + framing.kind().id() + " applies to stream sockets; on "
+                    + endpoint.kind().scheme() + " every datagram is one frame");
+        }
+        for (SocketSetting setting : socketOptions) {
+            if (!setting.kinds().contains(endpoint.kind())) {
+                throw new IllegalArgumentException(
+                        setting.name() + " does not apply to " + endpoint.kind().scheme() + " sockets");
+            }
+        }
+        return this;
+    }
+
+    /** A copy that connects to {@code newEndpoint}. */
+    public ClientConfig withEndpoint(Endpoint newEndpoint) {
+        return new ClientConfig(newEndpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout);
+    }
+
+    /** A copy with {@code newFraming}. */
+    public ClientConfig withFraming(Framing newFraming) {
+        return new ClientConfig(endpoint, newFraming, io, bufferSize, socketOptions, connectTimeout, readTimeout);
+    }
+
+    /** A copy on {@code newIo}. */
+    public ClientConfig withIo(Io newIo) {
+        return new ClientConfig(endpoint, framing, newIo, bufferSize, socketOptions, connectTimeout, readTimeout);
+    }
+
+    /** A copy whose reads return at most {@code newBufferSize} bytes (0: automatic). */
+    public ClientConfig withBufferSize(int newBufferSize) {
+        return new ClientConfig(endpoint, framing, io, newBufferSize, socketOptions, connectTimeout, readTimeout);
+    }
+
+    /** A copy that also sets {@code setting} (a later setting of the same option wins). */
+    public ClientConfig withSocketOption(SocketSetting setting) {
+        List<SocketSetting> more = new ArrayList<>(socketOptions);
+        more.removeIf(existing -> existing.name().equals(setting.name()));
+        more.add(setting);
+        return new ClientConfig(endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout);
+    }
+
+    /** A copy with connect timeout {@code newTimeout}. */
+    public ClientConfig withConnectTimeout(Duration newTimeout) {
+        return new ClientConfig(endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout);
+    }
+
+    /** A copy with read timeout {@code newTimeout}. */
+    public ClientConfig withReadTimeout(Duration newTimeout) {
+        return new ClientConfig(endpoint, framing, io, bufferSize, socketOptions, connectTimeout, newTimeout);
+    }
+}

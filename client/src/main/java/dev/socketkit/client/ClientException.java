@@ -1,0 +1,40 @@
+package dev.socketkit.client;
+
+/**
+ * A client operation failed: the message names the endpoint and the cause in one line, and {@link #reason()} tells
+ * failures apart for exit codes and retries.
+ */
+public final class ClientException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why a client operation failed. */
+    public enum Reason {
+        /** Nothing listens at the address (TCP or Unix stream connection refused). */
+        REFUSED,
+        /** The peer reset the connection. */
+        RESET,
+        /** A Unix endpoint's socket file does not exist. */
+        NO_SUCH_SOCKET,
+        /** The host name does not resolve. */
+        HOST_NOT_FOUND,
+        /** A connect, read or exchange did not finish in time. */
+        TIMED_OUT,
+        /** The peer closed the connection before the expected data arrived. */
+        CLOSED,
+        /** Any other I/O failure. */
+        IO
+    }
+
+    private final Reason reason;
+
+    /** A failure for {@code reason}, with a one-line message and the exception behind it (may be null). */
+    public ClientException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    /** Why the operation failed. */
+    public Reason reason() {
+        return reason;
+    }
+}

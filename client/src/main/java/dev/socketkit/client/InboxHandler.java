@@ -1,0 +1,58 @@
+package dev.socketkit.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/** Copies every received frame or datagram into the {@link Inbox} and releases it; reports the end. One per client. */
+final class InboxHandler extends ChannelInboundHandlerAdapter {
+    private final Inbox inbox;
+    private final String endpoint;
+
+    InboxHandler(Inbox inbox, String endpoint) {
+        this.inbox = inbox;
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            Object content = msg instanceof AddressedEnvelope<?, ?> datagram ? datagram.content() : msg;
+            if (content instanceof ByteBuf data) {
+                inbox.add(ByteBufUtil.getBytes(data));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inbox.end(closed());
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inbox.end(closed());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        inbox.end(Failures.describe(endpoint, cause));
+        if (ctx.channel().remoteAddress() != null || !ctx.channel().isActive()) {
+            ctx.close();
+        }
+    }
+
+    private ClientException closed() {
+        return new ClientException(ClientException.Reason.CLOSED, endpoint + " closed the connection", null);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.socketkit.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.socketkit.client.Client;
+import dev.socketkit.client.ClientConfig;
+import dev.socketkit.client.ClientException;
+import dev.socketkit.client.ClientException.Reason;
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.Transport;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against socketkit's servers on every transport and socket kind, and its failures. */
+@Timeout(60)
+class ClientIT {
+    @TempDir
+    Path dir;
+
+    private List<Endpoint> endpoints() {
+        return List.of(Endpoints.tcp(), Endpoints.udp(), Endpoints.unix(dir), Endpoints.unixgram(dir));
+    }
+
+    private ClientConfig clientOf(Server server, Transport transport) {
+        return ClientConfig.defaults()
+                .withEndpoint(server.endpoint())
+                .withIo(Io.valueOf(transport.name()))
+                .withReadTimeout(Duration.ofSeconds(10));
+    }
+
+    @TransportTest
+    void requestsAnEchoOnEverySocketKind(Transport transport) {
+        for (Endpoint endpoint : endpoints()) {
+            if (!transport.isAvailable() || !transport.supports(endpoint.kind())) {
+                // Unix datagrams exist only on epoll and kqueue; an unavailable transport is reported skipped below.
+                continue;
+            }
+            try (Server server =
+                            Transports.start(transport, ServerConfig.defaults().withEndpoint(endpoint));
+                    Client client = Client.connect(clientOf(server, transport))) {
+                assertEquals("Hello, World!", client.request("Hello, World!"), endpoint.toString());
+            }
+        }
+        Transports.assumeCarries(transport, SocketKind.TCP);
+    }
+
+    @TransportTest
+    void streamsOneMebibyteOfBinaryDataThroughAnEchoServer(Transport transport) {
+        byte[] data = new byte[1 << 20];
+        new Random(7).nextBytes(data);
+        try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.tcp()));
+                Client client = Client.connect(clientOf(server, transport))) {
+            for (int offset = 0; offset < data.length; offset += 16 * 1024) {
+                client.sendAsync(java.util.Arrays.copyOfRange(data, offset, offset + 16 * 1024));
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            while (received.size() < data.length) {
+                received.writeBytes(client.receive());
+            }
+            assertArrayEquals(data, received.toByteArray());
+        }
+    }
+
+    @TransportTest
+    void sendsTheLargestUdpDatagramWhole(Transport transport) {
+        byte[] data = new byte[65_507];
+        new Random(8).nextBytes(data);
+        try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.udp()));
+                Client client = Client.connect(clientOf(server, transport))) {
+            client.send(data);
+            assertArrayEquals(data, client.receive());
+        }
+    }
+
+    @TransportTest
+    void readsWelcomeThenAnswerThenTheServersClose(Transport transport) {
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults().withKind(ServerKind.WELCOME).withEndpoint(Endpoints.tcp()));
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("Welcome to the server", new String(client.receive(), UTF_8));
+            assertEquals("Data received:Hello", client.request("Hello"));
+            client.shutdownOutput();
+            ClientException end = assertThrows(ClientException.class, client::receive);
+            assertEquals(Reason.CLOSED, end.reason());
+        }
+    }
+
+    @TransportTest
+    void unixDatagramClientRemovesItsOwnSocketFileOnClose(Transport transport) throws Exception {
+        try (Server server = Transports.start(
+                transport, ServerConfig.defaults().withKind(ServerKind.REPLY).withEndpoint(Endpoints.unixgram(dir)))) {
+            long before = countClientSockets();
+            Client client = Client.connect(clientOf(server, transport));
+            assertEquals("Thanks for connecting", client.request("hi"));
+            assertEquals(before + 1, countClientSockets(), "the client binds a path of its own");
+            client.close();
+            assertEquals(before, countClientSockets(), "and removes it on close");
+        }
+    }
+
+    @Test
+    void refusedConnectionNamesTheEndpoint() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            port = probe.getLocalPort();
+        }
+        ClientException e = assertThrows(ClientException.class, () -> Client.connect("tcp://127.0.0.1:" + port));
+        assertEquals(Reason.REFUSED, e.reason());
+        assertEquals("connection refused: tcp://127.0.0.1:" + port, e.getMessage());
+    }
+
+    @Test
+    void missingSocketFileIsNamed() {
+        String endpoint = "unix://" + dir.resolve("nobody.sock");
+        ClientException e = assertThrows(ClientException.class, () -> Client.connect(endpoint));
+        assertEquals(Reason.NO_SUCH_SOCKET, e.reason());
+        assertEquals("no such socket file: " + endpoint, e.getMessage());
+    }
+
+    @Test
+    void unknownHostIsNamed() {
+        ClientException e = assertThrows(ClientException.class, () -> Client.connect("tcp://no-such-host.invalid:80"));
+        assertEquals(Reason.HOST_NOT_FOUND, e.reason());
+    }
+
+    @Test
+    void silentServerTimesOutTheRead() throws Exception {
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.bind(new InetSocketAddress("127.0.0.1", 0));
+            Endpoint endpoint = Endpoint.tcp("127.0.0.1", silent.getLocalPort());
+            try (Client client = Client.connect(ClientConfig.defaults().withEndpoint(endpoint))) {
+                ClientException e = assertThrows(ClientException.class, () -> client.receive(Duration.ofMillis(200)));
+                assertEquals(Reason.TIMED_OUT, e.reason());
+                assertEquals("waiting for data from " + endpoint + " timed out after 200ms", e.getMessage());
+                assertFalse(e.getMessage().isEmpty());
+            }
+        }
+    }
+
+    private static long countClientSockets() throws Exception {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(p -> p.getFileName().toString().startsWith("socketkit-")
+                            && p.getFileName().toString().endsWith(".sock"))
+                    .count();
+        }
+    }
+}
