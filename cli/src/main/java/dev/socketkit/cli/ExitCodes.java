@@ -8,12 +8,15 @@ final class ExitCodes {
     static final int FAILURE = 1;
     /** A usage error: a bad option, value or endpoint. */
     static final int USAGE = 2;
+    /** Timed out, or fewer replies came than expected. */
+    static final int TIMEOUT = 3;
 
     static final String HELP = "%nExit status:%n"
             + "  0  success (a server stopped by SIGINT or SIGTERM exits 0)%n"
             + "  1  runtime failure: address in use, permission denied,%n"
             + "     socket file in the way, network error%n"
-            + "  2  usage error: unknown option, bad value or endpoint%n";
+            + "  2  usage error: unknown option, bad value or endpoint%n"
+            + "  3  timed out, or fewer replies than expected (send)%n";
 
     private ExitCodes() {}
 }

@@ -2,6 +2,9 @@ package dev.socketkit.cli;
 
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Sizes;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns option text into checked values; every failure is a {@link UsageException} naming the option. */
 final class Options {
@@ -28,6 +31,28 @@ final class Options {
         }
         return (int) value;
     }
+
+    /** A duration such as {@code 500ms}, {@code 2s}, {@code 1m}; a bare number is seconds. Must be positive. */
+    static Duration duration(String option, String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            throw new UsageException(option + ": '" + text + "' is not a duration (e.g. 500ms, 2s, 1m)");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration value =
+                switch (m.group(2) == null ? "s" : m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofSeconds(amount);
+                };
+        if (value.isZero()) {
+            throw new UsageException(option + ": " + text + " must be more than zero");
+        }
+        return value;
+    }
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");
 
     static int count(String option, int value, int min, int max) {
         if (value < min || value > max) {

@@ -1,5 +1,6 @@
 package dev.socketkit.cli;
 
+import dev.socketkit.client.ClientException;
 import dev.socketkit.server.ServerException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = SocketKitCommand.Version.class,
         description = "Socket servers and clients over TCP, UDP and Unix-domain sockets, on Netty.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, SendCommand.class, CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 final class SocketKitCommand {
 
@@ -40,6 +41,9 @@ final class SocketKitCommand {
             String message;
             if (e instanceof UsageException || e instanceof IllegalArgumentException) {
                 status = ExitCodes.USAGE;
+                message = e.getMessage();
+            } else if (e instanceof ClientException client) {
+                status = client.reason() == ClientException.Reason.TIMED_OUT ? ExitCodes.TIMEOUT : ExitCodes.FAILURE;
                 message = e.getMessage();
             } else if (e instanceof ServerException || e instanceof IllegalStateException) {
                 status = ExitCodes.FAILURE;
