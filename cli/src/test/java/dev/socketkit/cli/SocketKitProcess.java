@@ -55,7 +55,17 @@ final class SocketKitProcess implements AutoCloseable {
         return start(List.of(), jvmOptions, args);
     }
 
+    /** Starts {@code socketkit ARGS} reading its stdin from {@code stdin}. */
+    static SocketKitProcess startWithStdin(Path stdin, String... args) throws IOException {
+        return start(List.of(), List.of(), stdin, args);
+    }
+
     private static SocketKitProcess start(List<String> launcher, List<String> jvmOptions, String... args)
+            throws IOException {
+        return start(launcher, jvmOptions, null, args);
+    }
+
+    private static SocketKitProcess start(List<String> launcher, List<String> jvmOptions, Path stdin, String... args)
             throws IOException {
         List<String> command = new ArrayList<>(launcher);
         command.add(java());
@@ -66,6 +76,9 @@ final class SocketKitProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         // A JVM announces these on stderr ("Picked up ..."), which would break every one-line check.
         builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+        if (stdin != null) {
+            builder.redirectInput(stdin.toFile());
+        }
         Process process = builder.start();
         process.getOutputStream().close();
         return new SocketKitProcess(process);
