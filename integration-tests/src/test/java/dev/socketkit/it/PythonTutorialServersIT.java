@@ -1,0 +1,188 @@
+package dev.socketkit.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.socketkit.client.Client;
+import dev.socketkit.client.ClientConfig;
+import dev.socketkit.client.ClientException;
+import dev.socketkit.client.ClientException.Reason;
+import dev.socketkit.transport.Endpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client, used as {@code socketkit send} uses it, against the Python tutorial's three servers run by python3. */
+@Timeout(60)
+class PythonTutorialServersIT {
+    private static final String SCRIPTS = "/dev/socketkit/it/python/";
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration EXCHANGE = Duration.ofSeconds(15);
+
+    /** Checked once; each test assumes it, so that without python3 all of them are reported skipped, with the reason. */
+    private static final boolean PYTHON = pythonAvailable();
+
+    @TempDir
+    Path dir;
+
+    private Process server;
+
+    @BeforeEach
+    void requirePython() {
+        assumeTrue(
+                PYTHON,
+                "python3 is not on the PATH (or `python3 --version` failed): cannot run the tutorial's servers");
+    }
+
+    @AfterEach
+    void stopServer() throws InterruptedException {
+        if (server == null) {
+            return;
+        }
+        server.descendants().forEach(ProcessHandle::destroyForcibly);
+        server.destroy();
+        if (!server.waitFor(5, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+            server.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void oneShotServerThanksTheClientAndCloses() throws Exception {
+        int port = start("one_shot_server.py");
+        assertEquals("Thanks for connecting", exchange(port, "Hello, World!"), this::serverOutput);
+    }
+
+    @Test
+    void threadedServerWelcomesThenAnswersThenClosesAfterOurEndOfInput() throws Exception {
+        int port = start("threaded_welcome_server.py");
+        assertEquals(
+                "Welcome to the serverData received:Hello, World!",
+                exchange(port, "Hello, World!"),
+                this::serverOutput);
+    }
+
+    @Test
+    void socketServerEchoesTheMessageAndCloses() throws Exception {
+        int port = start("socketserver_echo_server.py");
+        assertEquals("Hello, World!", exchange(port, "Hello, World!"), this::serverOutput);
+    }
+
+    @Test
+    void socketServerEchoStripsWhitespaceSoTheBytesAreThePythonServers() throws Exception {
+        int port = start("socketserver_echo_server.py");
+        assertEquals("padded", exchange(port, "  padded  "), this::serverOutput);
+    }
+
+    /**
+     * What {@code socketkit send tcp://127.0.0.1:PORT MESSAGE} does: connect, send the message as one frame, shut down
+     * the write side, then read frames until the server closes, concatenated.
+     */
+    private String exchange(int port, String message) {
+        ClientConfig config = ClientConfig.defaults()
+                .withEndpoint(Endpoint.tcp("127.0.0.1", port))
+                .withConnectTimeout(WAIT)
+                .withReadTimeout(WAIT);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + EXCHANGE.toNanos();
+        try (Client client = Client.connect(config)) {
+            client.send(message);
+            client.shutdownOutput();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    fail("the server did not close within " + EXCHANGE + "; received so far: "
+                            + received.toString(UTF_8) + "\n" + serverOutput());
+                }
+                try {
+                    received.writeBytes(client.receive(Duration.ofNanos(Math.min(left, WAIT.toNanos()))));
+                } catch (ClientException e) {
+                    if (e.reason() == Reason.CLOSED) {
+                        return received.toString(UTF_8);
+                    }
+                    throw new AssertionError(
+                            "after receiving \"" + received.toString(UTF_8) + "\": " + e.getMessage() + "\n"
+                                    + serverOutput(),
+                            e);
+                }
+            }
+        }
+    }
+
+    /** Copies {@code script} into the temporary directory, runs it with port 0 and returns the port it printed. */
+    private int start(String script) throws IOException, InterruptedException {
+        Path file = dir.resolve(script);
+        try (InputStream in = PythonTutorialServersIT.class.getResourceAsStream(SCRIPTS + script)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + SCRIPTS + script);
+            }
+            Files.copy(in, file);
+        }
+        ProcessBuilder builder = new ProcessBuilder("python3", file.toString(), "0")
+                .directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile());
+        // The tutorial's own prints stay unbuffered, so that a failure message shows how far the server got.
+        builder.environment().put("PYTHONUNBUFFERED", "1");
+        server = builder.start();
+        server.getOutputStream().close();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String out = Files.readString(dir.resolve("stdout.txt"), UTF_8);
+            int end = out.indexOf('\n');
+            if (end >= 0) {
+                return Integer.parseInt(out.substring(0, end).strip());
+            }
+            if (!server.isAlive()) {
+                fail(script + " exited with " + server.exitValue() + " before printing its port\n" + serverOutput());
+            }
+            Thread.sleep(20);
+        }
+        return fail(script + " printed no port within 10s\n" + serverOutput());
+    }
+
+    private String serverOutput() {
+        return "server stdout:\n" + readQuietly(dir.resolve("stdout.txt")) + "server stderr:\n"
+                + readQuietly(dir.resolve("stderr.txt"));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, UTF_8) : "(none)\n";
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")\n";
+        }
+    }
+
+    private static boolean pythonAvailable() {
+        try {
+            Process version = new ProcessBuilder("python3", "--version")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!version.waitFor(10, TimeUnit.SECONDS)) {
+                version.destroyForcibly();
+                return false;
+            }
+            return version.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
