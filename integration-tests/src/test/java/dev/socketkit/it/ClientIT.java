@@ -10,6 +10,7 @@ import dev.socketkit.client.Client;
 import dev.socketkit.client.ClientConfig;
 import dev.socketkit.client.ClientException;
 import dev.socketkit.client.ClientException.Reason;
+import dev.socketkit.codec.Framing;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
@@ -28,6 +29,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The client against socketkit's servers on every transport and socket kind, and its failures. */
 @Timeout(60)
@@ -76,6 +79,42 @@ class ClientIT {
                 received.writeBytes(client.receive());
             }
             assertArrayEquals(data, received.toByteArray());
+        }
+    }
+
+    static List<Framing> framings() {
+        return List.of(
+                Framing.line(64),
+                Framing.delimiter(new byte[] {'|', '|'}, 64),
+                Framing.length(1, 64),
+                Framing.length(4, 64),
+                Framing.fixed(5));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("framings")
+    void receivesFramesExactlyAsTheCodecCutsThem(Framing framing) {
+        try (Server server = Server.start(ServerConfig.defaults()
+                        .withKind(ServerKind.WELCOME)
+                        .withEndpoint(Endpoints.tcp())
+                        .withFraming(framing)
+                        .withGreeting("hello")
+                        .withDataPrefix(">"));
+                Client client = Client.connect(
+                        ClientConfig.defaults().withEndpoint(server.endpoint()).withFraming(framing))) {
+            String terminator =
+                    framing.kind() == Framing.Kind.LINE ? "\n" : framing.kind() == Framing.Kind.DELIMITER ? "||" : "";
+            assertEquals("hello" + terminator, new String(client.receive(), UTF_8), "the greeting, one frame");
+            client.send("abcd");
+            byte[] answer = client.receive();
+            assertEquals(">abcd" + terminator, new String(answer, UTF_8), "the answer, one frame");
+            client.send("efghi");
+            String next = new String(client.receive(), UTF_8);
+            // Fixed frames: "abcd" went out padded to "abcd\0", so the answer ">abcd\0" came back padded to two frames.
+            assertEquals(
+                    framing.kind() == Framing.Kind.FIXED ? "\0\0\0\0\0" : ">efghi" + terminator,
+                    next,
+                    "each frame separately, never two in one");
         }
     }
 
