@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class LoggingOptions {
     @Option(
             names = {"-v", "--verbose"},
-            description = "Log every message read and written, and the socket options in effect (DEBUG).")
+            description = "Log at DEBUG: every message read and written, the socket options in effect.")
     boolean verbose;
 
     @Option(
