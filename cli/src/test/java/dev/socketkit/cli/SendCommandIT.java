@@ -97,6 +97,33 @@ class SendCommandIT {
     }
 
     @Test
+    void noHalfCloseStopsAfterTheExpectedReplies() throws Exception {
+        server = Server.start(ServerConfig.defaults()
+                .withKind(ServerKind.WELCOME)
+                .withEndpoint(Endpoint.parse("tcp://127.0.0.1:0"))
+                .withFraming(dev.socketkit.codec.Framing.line(1024)));
+        String endpoint = server.endpoint().toString();
+        assertEquals(
+                List.of("Welcome to the server", "Data received:hi"),
+                send(0, "send", endpoint, "hi", "--framing", "line", "--no-half-close", "--replies", "2"));
+    }
+
+    @Test
+    void noHalfCloseWithoutRepliesEndsWhenTheConnectionIsIdle() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
+        assertEquals(List.of("hi"), send(0, "send", endpoint, "hi", "--no-half-close", "--timeout", "500ms"));
+    }
+
+    @Test
+    void sendsOneDatagramPerStdinLine() throws Exception {
+        String endpoint = serve(ServerKind.WELCOME, "udp://127.0.0.1:0");
+        Path in = Files.writeString(dir.resolve("lines.txt"), "a\nb\r\nc\n");
+        socketkit = SocketKitProcess.startWithStdin(in, "send", endpoint);
+        assertEquals(0, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        assertEquals(List.of("Data received:a", "Data received:b", "Data received:c"), socketkit.stdout());
+    }
+
+    @Test
     void refusedPortExitsOneNamingTheEndpoint() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket()) {
