@@ -62,16 +62,8 @@ public record ClientConfig(
      * @throws IllegalArgumentException saying what does not fit
      */
     public ClientConfig validate() {
-        if (endpoint.kind().isDatagram() && framing.kind() != Framing.Kind.RAW) {
-            throw new IllegalArgumentException("framing " + framing.kind().id() + " applies to stream sockets; on "
-                    + endpoint.kind().scheme() + " every datagram is one frame");
-        }
-        for (SocketSetting setting : socketOptions) {
-            if (!setting.kinds().contains(endpoint.kind())) {
-                throw new IllegalArgumentException(
-                        setting.name() + " does not apply to " + endpoint.kind().scheme() + " sockets");
-            }
-        }
+        framing.checkApplies(endpoint.kind().isDatagram(), endpoint.kind().scheme());
+        SocketSetting.checkKinds(socketOptions, endpoint.kind());
         return this;
     }
 

@@ -98,6 +98,19 @@ public final class Framing {
         return maxFrameLength;
     }
 
+    /**
+     * Checks that this framing fits a socket: datagram sockets keep message boundaries, so only raw framing applies.
+     *
+     * @param scheme the socket's URI scheme, for the message
+     * @throws IllegalArgumentException if it does not fit
+     */
+    public void checkApplies(boolean datagram, String scheme) {
+        if (datagram && kind != Kind.RAW) {
+            throw new IllegalArgumentException("framing " + kind.id() + " applies to stream sockets; on " + scheme
+                    + " every datagram is one frame");
+        }
+    }
+
     /** Which framing this is. */
     public Kind kind() {
         return kind;

@@ -3,6 +3,7 @@ package dev.socketkit.transport;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -101,6 +102,19 @@ public record SocketSetting(String name, ChannelOption<?> option, Object value) 
         }
         if (option == UnixChannelOption.SO_REUSEPORT && transport == Transport.NIO) {
             throw new IllegalArgumentException(name + " needs a native transport (epoll, io_uring or kqueue), not nio");
+        }
+    }
+
+    /**
+     * Checks that every one of {@code settings} applies to sockets of {@code kind}, before the transport is known.
+     *
+     * @throws IllegalArgumentException naming the first that does not
+     */
+    public static void checkKinds(List<SocketSetting> settings, SocketKind kind) {
+        for (SocketSetting setting : settings) {
+            if (!setting.kinds().contains(kind)) {
+                throw new IllegalArgumentException(setting.name() + " does not apply to " + kind.scheme() + " sockets");
+            }
         }
     }
 
