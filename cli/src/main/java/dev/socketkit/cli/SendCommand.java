@@ -6,6 +6,7 @@ import dev.socketkit.client.ClientException;
 import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,8 +47,6 @@ import picocli.CommandLine.Parameters;
         },
         footer = ExitCodes.HELP)
 final class SendCommand implements Callable<Integer> {
-    private static final Endpoint DEFAULT = Endpoint.DEFAULT;
-
     @Parameters(paramLabel = "[ENDPOINT] MESSAGE", arity = "0..*", description = "Where to send, then the messages.")
     List<String> arguments = new ArrayList<>();
 
@@ -92,7 +91,7 @@ final class SendCommand implements Callable<Integer> {
         List<String> messages = new ArrayList<>(arguments);
         Endpoint endpoint = !messages.isEmpty() && looksLikeEndpoint(messages.get(0))
                 ? Options.endpoint(messages.remove(0))
-                : DEFAULT;
+                : Endpoint.DEFAULT;
         Duration wait = Options.duration("--timeout", timeout);
         ClientConfig config = ClientConfig.defaults()
                 .withEndpoint(endpoint)
@@ -101,7 +100,7 @@ final class SendCommand implements Callable<Integer> {
                 .withConnectTimeout(wait)
                 .withReadTimeout(wait);
         if (bufferSize != null) {
-            config = config.withBufferSize(Options.size("--buffer-size", bufferSize, 1, 64 << 20));
+            config = config.withBufferSize(Options.size("--buffer-size", bufferSize, 1, Sizes.MAX_READ_BUFFER));
         }
         for (var setting : transport.socketOptions()) {
             config = config.withSocketOption(setting);

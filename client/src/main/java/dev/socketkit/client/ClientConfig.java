@@ -3,6 +3,7 @@ package dev.socketkit.client;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
+import dev.socketkit.transport.Sizes;
 import dev.socketkit.transport.SocketSetting;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +37,9 @@ public record ClientConfig(
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(io, "io");
         socketOptions = List.copyOf(socketOptions);
-        if (bufferSize < 0 || bufferSize > (64 << 20)) {
-            throw new IllegalArgumentException("buffer size " + bufferSize + " is out of range 1-" + (64 << 20));
+        if (bufferSize < 0 || bufferSize > Sizes.MAX_READ_BUFFER) {
+            throw new IllegalArgumentException(
+                    "buffer size " + bufferSize + " is out of range 1-" + Sizes.MAX_READ_BUFFER);
         }
         checkPositive("connect timeout", connectTimeout);
         checkPositive("read timeout", readTimeout);

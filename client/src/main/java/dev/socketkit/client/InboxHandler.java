@@ -46,10 +46,9 @@ final class InboxHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Every client channel is connected (datagram ones too), so an error ends the conversation.
         inbox.end(Failures.describe(endpoint, cause));
-        if (ctx.channel().remoteAddress() != null || !ctx.channel().isActive()) {
-            ctx.close();
-        }
+        ctx.close();
     }
 
     private ClientException closed() {

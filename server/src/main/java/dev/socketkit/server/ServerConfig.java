@@ -3,6 +3,7 @@ package dev.socketkit.server;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
+import dev.socketkit.transport.Sizes;
 import dev.socketkit.transport.SocketSetting;
 import io.netty.util.NetUtil;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public record ServerConfig(
     public static final int AUTO_BUFFER_SIZE = 0;
 
     /** The largest {@link #bufferSize}: 64 MiB. */
-    public static final int MAX_BUFFER_SIZE = 64 << 20;
+    public static final int MAX_BUFFER_SIZE = Sizes.MAX_READ_BUFFER;
 
     /** Checks every value; see {@link #validate()} for the checks that need more than one field. */
     public ServerConfig {

@@ -4,6 +4,9 @@ import java.util.Locale;
 
 /** Byte counts as people type them: {@code 4096}, {@code 64k}, {@code 64KiB}, {@code 1m}; suffixes are powers of 1024. */
 public final class Sizes {
+    /** The largest read buffer servers and clients accept ({@code --buffer-size}): 64 MiB. */
+    public static final int MAX_READ_BUFFER = 64 << 20;
+
     private Sizes() {}
 
     /**
