@@ -168,6 +168,24 @@ class SendCommandIT {
     }
 
     @Test
+    void negativeRepliesIsAUsageError() throws Exception {
+        socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--replies", "-1");
+        socketkit.assertRefused(2, "--replies", "-1");
+    }
+
+    @Test
+    void noHalfCloseOnADatagramSocketIsAUsageError() throws Exception {
+        socketkit = SocketKitProcess.start("send", "udp://127.0.0.1:1", "hi", "--no-half-close");
+        socketkit.assertRefused(2, "--no-half-close applies to stream sockets");
+    }
+
+    @Test
+    void zeroBufferSizeIsAUsageError() throws Exception {
+        socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--buffer-size", "0");
+        socketkit.assertRefused(2, "--buffer-size", "out of range");
+    }
+
+    @Test
     void badTimeoutIsAUsageError() throws Exception {
         socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--timeout", "soon");
         socketkit.assertRefused(2, "--timeout", "'soon'");
