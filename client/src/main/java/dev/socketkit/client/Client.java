@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -210,10 +212,53 @@ public final class Client implements AutoCloseable {
         return inbox.next();
     }
 
-    /** Sends {@code text} as one frame and returns the next frame received, both in UTF-8. */
+    /**
+     * Sends {@code data} as one frame and returns the next frame received. Each step waits at most the read timeout,
+     * and the two together at most the exchange timeout.
+     *
+     * @throws ClientException {@code TIMED_OUT} if either bound passes, {@code CLOSED} if the peer closes first
+     */
+    public byte[] request(byte[] data) {
+        long deadline = System.nanoTime() + config.exchangeTimeout().toNanos();
+        exchangeStep(sendAsync(data), deadline, "sending to");
+        CompletableFuture<byte[]> next = inbox.next();
+        try {
+            return exchangeStep(next, deadline, "waiting for data from");
+        } finally {
+            inbox.cancel(next);
+        }
+    }
+
+    /** Sends {@code text} as one frame and returns the next frame received, both in UTF-8; see {@link #request(byte[])}. */
     public String request(String text) {
-        send(text);
-        return new String(receive(), StandardCharsets.UTF_8);
+        return new String(request(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Receives frames until the peer closes (or, on a stream socket, shuts down its write side), and returns them in
+     * order: the end of the tutorial's client, which reads until the server is done. Each frame may take the read
+     * timeout to come, and all of them together the exchange timeout, so a server that trickles data forever cannot
+     * hold the caller forever.
+     *
+     * @throws ClientException {@code TIMED_OUT} if either bound passes; {@code RESET} or another reason if the
+     *     connection fails
+     */
+    public List<byte[]> receiveUntilClosed() {
+        long deadline = System.nanoTime() + config.exchangeTimeout().toNanos();
+        List<byte[]> frames = new ArrayList<>();
+        while (true) {
+            CompletableFuture<byte[]> next = inbox.next();
+            try {
+                frames.add(exchangeStep(next, deadline, "waiting for data from"));
+            } catch (ClientException e) {
+                if (e.reason() == Reason.CLOSED) {
+                    return frames;
+                }
+                throw e;
+            } finally {
+                inbox.cancel(next);
+            }
+        }
     }
 
     /**
@@ -243,6 +288,25 @@ public final class Client implements AutoCloseable {
     @Override
     public String toString() {
         return "client of " + config.endpoint() + " (" + transport.id() + ")";
+    }
+
+    /** Waits for one step of an exchange: at most the read timeout, and not past the exchange's deadline. */
+    private <T> T exchangeStep(CompletableFuture<T> future, long deadline, String doing) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || left < config.readTimeout().toNanos()) {
+            try {
+                return await(future, Duration.ofNanos(Math.max(left, 0)), doing);
+            } catch (ClientException e) {
+                if (e.reason() != Reason.TIMED_OUT) {
+                    throw e;
+                }
+                throw new ClientException(
+                        Reason.TIMED_OUT,
+                        "exchange with " + config.endpoint() + " timed out after " + describe(config.exchangeTimeout()),
+                        e);
+            }
+        }
+        return await(future, config.readTimeout(), doing);
     }
 
     private <T> T await(CompletableFuture<T> future, Duration timeout, String doing) {

@@ -20,7 +20,9 @@ import java.util.Objects;
  *     KiB and datagram reads take the largest datagram whole
  * @param socketOptions options set on the socket
  * @param connectTimeout how long a connect may take
- * @param readTimeout how long {@link Client#receive()} waits for a frame
+ * @param readTimeout how long {@link Client#receive()} waits for a frame, and any other single wait
+ * @param exchangeTimeout how long one whole exchange may take, however steadily data keeps coming: a {@link
+ *     Client#request} (send, then the reply) or a {@link Client#receiveUntilClosed()}
  */
 public record ClientConfig(
         Endpoint endpoint,
@@ -29,7 +31,8 @@ public record ClientConfig(
         int bufferSize,
         List<SocketSetting> socketOptions,
         Duration connectTimeout,
-        Duration readTimeout) {
+        Duration readTimeout,
+        Duration exchangeTimeout) {
 
     /** Checks every value. */
     public ClientConfig {
@@ -43,6 +46,7 @@ public record ClientConfig(
         }
         checkPositive("connect timeout", connectTimeout);
         checkPositive("read timeout", readTimeout);
+        checkPositive("exchange timeout", exchangeTimeout);
     }
 
     private static void checkPositive(String name, Duration value) {
@@ -52,10 +56,19 @@ public record ClientConfig(
         }
     }
 
-    /** {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read. */
+    /**
+     * {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read, 30 s per exchange.
+     */
     public static ClientConfig defaults() {
         return new ClientConfig(
-                Endpoint.DEFAULT, Framing.raw(), Io.AUTO, 0, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10));
+                Endpoint.DEFAULT,
+                Framing.raw(),
+                Io.AUTO,
+                0,
+                List.of(),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30));
     }
 
     /**
@@ -71,22 +84,26 @@ public record ClientConfig(
 
     /** A copy that connects to {@code newEndpoint}. */
     public ClientConfig withEndpoint(Endpoint newEndpoint) {
-        return new ClientConfig(newEndpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout);
+        return new ClientConfig(
+                newEndpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
     /** A copy with {@code newFraming}. */
     public ClientConfig withFraming(Framing newFraming) {
-        return new ClientConfig(endpoint, newFraming, io, bufferSize, socketOptions, connectTimeout, readTimeout);
+        return new ClientConfig(
+                endpoint, newFraming, io, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
     /** A copy on {@code newIo}. */
     public ClientConfig withIo(Io newIo) {
-        return new ClientConfig(endpoint, framing, newIo, bufferSize, socketOptions, connectTimeout, readTimeout);
+        return new ClientConfig(
+                endpoint, framing, newIo, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
     /** A copy whose reads return at most {@code newBufferSize} bytes (0: automatic). */
     public ClientConfig withBufferSize(int newBufferSize) {
-        return new ClientConfig(endpoint, framing, io, newBufferSize, socketOptions, connectTimeout, readTimeout);
+        return new ClientConfig(
+                endpoint, framing, io, newBufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
     /** A copy that also sets {@code setting} (a later setting of the same option wins). */
@@ -94,16 +111,24 @@ public record ClientConfig(
         List<SocketSetting> more = new ArrayList<>(socketOptions);
         more.removeIf(existing -> existing.name().equals(setting.name()));
         more.add(setting);
-        return new ClientConfig(endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout);
+        return new ClientConfig(endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout);
     }
 
     /** A copy with connect timeout {@code newTimeout}. */
     public ClientConfig withConnectTimeout(Duration newTimeout) {
-        return new ClientConfig(endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout);
+        return new ClientConfig(
+                endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout, exchangeTimeout);
     }
 
     /** A copy with read timeout {@code newTimeout}. */
     public ClientConfig withReadTimeout(Duration newTimeout) {
-        return new ClientConfig(endpoint, framing, io, bufferSize, socketOptions, connectTimeout, newTimeout);
+        return new ClientConfig(
+                endpoint, framing, io, bufferSize, socketOptions, connectTimeout, newTimeout, exchangeTimeout);
+    }
+
+    /** A copy with exchange timeout {@code newTimeout}. */
+    public ClientConfig withExchangeTimeout(Duration newTimeout) {
+        return new ClientConfig(
+                endpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, newTimeout);
     }
 }
