@@ -19,8 +19,11 @@ import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,6 +196,98 @@ class ClientIT {
                 assertEquals("waiting for data from " + endpoint + " timed out after 200ms", e.getMessage());
                 assertFalse(e.getMessage().isEmpty());
             }
+        }
+    }
+
+    @TransportTest
+    void receiveUntilClosedReturnsEveryFrameInOrder(Transport transport) {
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults().withEndpoint(Endpoints.tcp()).withFraming(Framing.line(1024)));
+                Client client = Client.connect(clientOf(server, transport).withFraming(Framing.line(1024)))) {
+            client.send("one\ntwo\n");
+            client.send("three\n");
+            client.shutdownOutput();
+            List<String> frames = client.receiveUntilClosed().stream()
+                    .map(frame -> new String(frame, UTF_8))
+                    .toList();
+            assertEquals(List.of("one\n", "two\n", "three\n"), frames);
+        }
+    }
+
+    @TransportTest
+    void serverThatTricklesForeverEndsAtTheExchangeTimeout(Transport transport) throws Exception {
+        Transports.assumeAvailable(transport);
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread trickler = new Thread(() -> trickle(listener), "trickler");
+            trickler.setDaemon(true);
+            trickler.start();
+            ClientConfig config = ClientConfig.defaults()
+                    .withEndpoint(Endpoint.tcp("127.0.0.1", listener.getLocalPort()))
+                    .withIo(Io.valueOf(transport.name()))
+                    .withReadTimeout(Duration.ofSeconds(5))
+                    .withExchangeTimeout(Duration.ofMillis(500));
+            try (Client client = Client.connect(config)) {
+                // Each byte comes well within the read timeout; only the exchange timeout can end this.
+                ClientException e = assertThrows(ClientException.class, client::receiveUntilClosed);
+                assertEquals(Reason.TIMED_OUT, e.reason());
+                assertEquals("exchange with " + config.endpoint() + " timed out after 500ms", e.getMessage());
+            }
+            trickler.join(10_000);
+        }
+    }
+
+    @TransportTest
+    void requestToASilentServerEndsAtTheExchangeTimeout(Transport transport) throws Exception {
+        Transports.assumeAvailable(transport);
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.bind(new InetSocketAddress("127.0.0.1", 0));
+            ClientConfig config = ClientConfig.defaults()
+                    .withEndpoint(Endpoint.tcp("127.0.0.1", silent.getLocalPort()))
+                    .withIo(Io.valueOf(transport.name()))
+                    .withReadTimeout(Duration.ofSeconds(20))
+                    .withExchangeTimeout(Duration.ofMillis(300));
+            try (Client client = Client.connect(config)) {
+                ClientException e = assertThrows(ClientException.class, () -> client.request("anyone?"));
+                assertEquals(Reason.TIMED_OUT, e.reason());
+                assertEquals("exchange with " + config.endpoint() + " timed out after 300ms", e.getMessage());
+            }
+        }
+    }
+
+    @TransportTest
+    void connectionResetByTheServerIsNamed(Transport transport) throws Exception {
+        Transports.assumeAvailable(transport);
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            Endpoint endpoint = Endpoint.tcp("127.0.0.1", listener.getLocalPort());
+            try (Client client = Client.connect(
+                    ClientConfig.defaults().withEndpoint(endpoint).withIo(Io.valueOf(transport.name())))) {
+                try (Socket accepted = listener.accept()) {
+                    // SO_LINGER 0: close sends a reset (RST) instead of the orderly FIN.
+                    accepted.setSoLinger(true, 0);
+                }
+                ClientException e = assertThrows(ClientException.class, client::receiveUntilClosed);
+                assertEquals(Reason.RESET, e.reason(), e::toString);
+                assertEquals("connection reset by " + endpoint, e.getMessage());
+            }
+        }
+    }
+
+    /** Accepts one connection and writes a byte to it every 50 ms, for at most 10 s or until the client goes. */
+    private static void trickle(ServerSocket listener) {
+        try (Socket accepted = listener.accept()) {
+            OutputStream out = accepted.getOutputStream();
+            for (int i = 0; i < 200; i++) {
+                out.write('.');
+                out.flush();
+                Thread.sleep(50);
+            }
+        } catch (IOException e) {
+            // The client closed after its exchange timeout: the expected end.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
