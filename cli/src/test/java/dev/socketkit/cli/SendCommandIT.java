@@ -10,6 +10,7 @@ import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -144,6 +145,21 @@ class SendCommandIT {
     void unknownHostExitsOne() throws Exception {
         socketkit = SocketKitProcess.start("send", "tcp://no-such-host.invalid:80", "hi");
         socketkit.assertRefused(1, "host not found", "no-such-host.invalid");
+    }
+
+    @Test
+    void connectionResetByTheServerExitsOne() throws Exception {
+        try (ServerSocket rude = new ServerSocket()) {
+            rude.bind(new InetSocketAddress("127.0.0.1", 0));
+            socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:" + rude.getLocalPort(), "hi");
+            try (Socket accepted = rude.accept()) {
+                accepted.setSoTimeout(10_000);
+                // Read to send's half-close, so the reset comes while it waits for replies, not while it writes.
+                accepted.getInputStream().readAllBytes();
+                accepted.setSoLinger(true, 0); // close with a reset (RST) instead of the orderly FIN
+            }
+            socketkit.assertRefused(1, "connection reset by tcp://127.0.0.1:" + rude.getLocalPort());
+        }
     }
 
     @Test
