@@ -3,7 +3,9 @@ package dev.socketkit.transport;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Where a socket listens or connects: a host and port for TCP and UDP, a filesystem path for Unix-domain sockets.
@@ -53,6 +55,20 @@ public final class Endpoint {
     /** A Unix-domain datagram endpoint at {@code path}, absolute or relative to the working directory. */
     public static Endpoint unixgram(String path) {
         return unix(SocketKind.UNIXGRAM, path);
+    }
+
+    /**
+     * A fresh local endpoint of {@code kind}, for tests and embedded servers that need one and do not care where:
+     * {@code 127.0.0.1} port 0 (any free port, known once bound) for TCP and UDP, and for Unix sockets a new path in
+     * {@code java.io.tmpdir} that nothing uses yet, {@code socketkit-<random>.sock}.
+     */
+    public static Endpoint anyLocal(SocketKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        if (!kind.isUnix()) {
+            return inet(kind, "127.0.0.1", 0);
+        }
+        String name = "socketkit-" + Long.toHexString(UUID.randomUUID().getMostSignificantBits()) + ".sock";
+        return unix(kind, Path.of(System.getProperty("java.io.tmpdir"), name).toString());
     }
 
     private static Endpoint inet(SocketKind kind, String host, int port) {
