@@ -14,8 +14,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The last handler of every connection: logs it, applies backpressure, closes it when the peer is done, and turns
- * errors into one log line. Sharable: stateless.
+ * The last handler of every connection: counts and logs it, applies backpressure, closes it when the peer is done, and
+ * turns errors into one log line and the close of that connection only. Sharable: it only counts.
  *
  * <ul>
  *   <li>Backpressure: reading stops while the channel is not writable (the peer is not reading what it is sent) and
@@ -32,21 +32,29 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(Server.class);
 
     private final int maxFrameLength;
+    private final Counters counters;
+    private final ServerListener listener;
 
-    ConnectionHandler(int maxFrameLength) {
+    ConnectionHandler(int maxFrameLength, Counters counters, ServerListener listener) {
         this.maxFrameLength = maxFrameLength;
+        this.counters = counters;
+        this.listener = listener;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        LOG.info("connected {}", Peers.describe(ctx.channel()));
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        LOG.debug("closed {}", Peers.describe(ctx.channel()));
-        ctx.fireChannelInactive();
+    /**
+     * Counts and announces the connection as soon as it is registered, before any handler runs, so that the counts
+     * and hooks do not depend on what the server's handler passes on.
+     */
+    void opened(Channel channel) {
+        counters.accepted.increment();
+        counters.open.increment();
+        LOG.info("connected {}", Peers.describe(channel));
+        listener.connectionOpened(channel.remoteAddress());
+        channel.closeFuture().addListener(f -> {
+            counters.open.decrement();
+            LOG.debug("closed {}", Peers.describe(channel));
+            listener.connectionClosed(channel.remoteAddress());
+        });
     }
 
     @Override
@@ -74,9 +82,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof IOException) {
             LOG.debug("closing {}: {}", peer, cause.toString());
         } else {
-            LOG.warn("closing {}: {}", peer, cause.toString());
-            LOG.debug("closing {}", peer, cause);
+            // Most likely a bug in a custom handler: its stack trace is what its author needs.
+            LOG.warn("closing {}: handler failed", peer, cause);
         }
+        counters.failures.increment();
+        listener.handlerFailed(ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 

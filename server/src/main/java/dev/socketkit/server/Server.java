@@ -12,6 +12,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
@@ -49,6 +51,8 @@ public final class Server implements AutoCloseable {
     private final Endpoint endpoint;
     private final UnixSocketFile socketFile;
     private final Set<Channel> connections;
+    private final Counters counters;
+    private final ExecutorService workers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Server(
@@ -58,7 +62,9 @@ public final class Server implements AutoCloseable {
             Channel channel,
             Endpoint endpoint,
             UnixSocketFile socketFile,
-            Set<Channel> connections) {
+            Set<Channel> connections,
+            Counters counters,
+            ExecutorService workers) {
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -66,6 +72,8 @@ public final class Server implements AutoCloseable {
         this.endpoint = endpoint;
         this.socketFile = socketFile;
         this.connections = connections;
+        this.counters = counters;
+        this.workers = workers;
     }
 
     /**
@@ -98,10 +106,14 @@ public final class Server implements AutoCloseable {
         int threads = kind.isStream() ? config.threads() : 1;
         EventLoopGroup group = transport.newEventLoopGroup(threads, "socketkit-server");
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
+        Counters counters = new Counters();
+        ServerHandler handler = config.handler().orElseGet(() -> config.kind().handlerFactory(config));
+        ExecutorService workers = handler instanceof BlockingHandler ? Workers.newExecutor() : null;
+        Handlers handlers = new Handlers(config, handler, workers, counters);
         try {
             AbstractBootstrap<?, ?> bootstrap = kind.isStream()
-                    ? streamBootstrap(config, transport, group, connections)
-                    : datagramBootstrap(config, transport, group);
+                    ? streamBootstrap(config, transport, group, connections, handlers)
+                    : datagramBootstrap(config, transport, group, handlers);
             ChannelFuture bound =
                     bootstrap.bind(transport.socketAddress(requested)).awaitUninterruptibly();
             if (!bound.isSuccess()) {
@@ -113,15 +125,18 @@ public final class Server implements AutoCloseable {
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
                         "{} server on {} via {}: framing {}, options {}",
-                        config.kind().id(),
+                        config.describeHandler(),
                         actual,
                         transport.id(),
                         config.framing(),
                         options(channel));
             }
-            return new Server(config, transport, group, channel, actual, socketFile, connections);
+            return new Server(config, transport, group, channel, actual, socketFile, connections, counters, workers);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            if (workers != null) {
+                workers.shutdownNow();
+            }
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -130,14 +145,18 @@ public final class Server implements AutoCloseable {
     }
 
     private static ServerBootstrap streamBootstrap(
-            ServerConfig config, Transport transport, EventLoopGroup group, Set<Channel> connections) {
+            ServerConfig config,
+            Transport transport,
+            EventLoopGroup group,
+            Set<Channel> connections,
+            Handlers handlers) {
         SocketKind kind = config.endpoint().kind();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass(kind))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, streamAllocator(config.bufferSize()))
-                .childHandler(new StreamInitializer(config, connections));
+                .childHandler(new StreamInitializer(config, connections, handlers));
         if (supportsHalfClosure(transport, kind)) {
             // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
             bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -158,13 +177,12 @@ public final class Server implements AutoCloseable {
         return bootstrap;
     }
 
-    private static Bootstrap datagramBootstrap(ServerConfig config, Transport transport, EventLoopGroup group) {
+    private static Bootstrap datagramBootstrap(
+            ServerConfig config, Transport transport, EventLoopGroup group, Handlers handlers) {
         SocketKind kind = config.endpoint().kind();
         int readSize = config.bufferSize() == ServerConfig.AUTO_BUFFER_SIZE
                 ? DatagramLimits.maxDatagram(kind)
                 : config.bufferSize();
-        DatagramResponder responder =
-                new DatagramResponder(config.kind(), utf8(config.dataPrefix()), utf8(config.replyText()));
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport.channelClass(kind))
@@ -174,10 +192,13 @@ public final class Server implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ChannelPipeline pipeline = ch.pipeline();
+                        pipeline.addLast(handlers.bytes, handlers.datagramHead);
                         if (LOG.isDebugEnabled()) {
-                            ch.pipeline().addLast(MessageLogHandler.INSTANCE);
+                            pipeline.addLast(MessageLogHandler.INSTANCE);
                         }
-                        ch.pipeline().addLast(responder);
+                        pipeline.addLast(handlers.newHandler());
+                        pipeline.addLast(handlers.datagramTail);
                     }
                 });
         for (SocketSetting setting : config.socketOptions()) {
@@ -210,37 +231,75 @@ public final class Server implements AutoCloseable {
                 : new FixedRecvByteBufAllocator(bufferSize);
     }
 
-    /** Builds each accepted connection's pipeline: frame codec, message log (DEBUG only), the server's handler. */
+    /**
+     * Builds each accepted connection's pipeline: byte counter, frame codec, frame counter, message log (DEBUG only),
+     * the server's handler, and the connection handler that closes, counts and guards it.
+     */
     private static final class StreamInitializer extends ChannelInitializer<Channel> {
         private final ServerConfig config;
         private final Set<Channel> connections;
-        private final WelcomeHandler welcome;
-        private final ConnectionHandler connection;
-        private final byte[] replyText;
+        private final Handlers handlers;
 
-        StreamInitializer(ServerConfig config, Set<Channel> connections) {
+        StreamInitializer(ServerConfig config, Set<Channel> connections, Handlers handlers) {
             this.config = config;
             this.connections = connections;
-            this.welcome = new WelcomeHandler(utf8(config.greeting()), utf8(config.dataPrefix()));
-            this.connection = new ConnectionHandler(config.framing().maxFrameLength());
-            this.replyText = utf8(config.replyText());
+            this.handlers = handlers;
         }
 
         @Override
         protected void initChannel(Channel ch) {
             connections.add(ch);
             ch.closeFuture().addListener(f -> connections.remove(ch));
+            handlers.connection.opened(ch);
             ChannelPipeline pipeline = ch.pipeline();
+            pipeline.addLast(handlers.bytes);
             config.framing().addTo(pipeline);
+            pipeline.addLast(handlers.frames);
             if (LOG.isDebugEnabled()) {
                 pipeline.addLast(MessageLogHandler.INSTANCE);
             }
-            switch (config.kind()) {
-                case ECHO -> pipeline.addLast(EchoHandler.INSTANCE);
-                case WELCOME -> pipeline.addLast(welcome);
-                case REPLY -> pipeline.addLast(new ReplyHandler(replyText));
+            pipeline.addLast(handlers.newHandler());
+            pipeline.addLast(handlers.connection);
+        }
+    }
+
+    /** The handlers a server shares among its channels, and where each channel's own handler comes from. */
+    private static final class Handlers {
+        final ServerConfig config;
+        final ServerHandler handler;
+        final ExecutorService workers;
+        final Counters counters;
+        final TrafficCounter bytes;
+        final TrafficCounter frames;
+        final ConnectionHandler connection;
+        final DatagramGuard datagramHead;
+        final DatagramGuard datagramTail;
+
+        Handlers(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
+            this.config = config;
+            this.handler = handler;
+            this.workers = workers;
+            this.counters = counters;
+            this.bytes = TrafficCounter.bytes(counters);
+            this.frames = TrafficCounter.frames(counters);
+            this.connection = new ConnectionHandler(config.framing().maxFrameLength(), counters, config.listener());
+            this.datagramHead = DatagramGuard.head(counters, config.listener());
+            this.datagramTail = DatagramGuard.tail(counters, config.listener());
+        }
+
+        /** The server's handler for one new connection, or for the datagram socket. */
+        ChannelHandler newHandler() {
+            Endpoint endpoint = config.endpoint();
+            if (handler instanceof BlockingHandler blocking) {
+                return endpoint.kind().isDatagram()
+                        ? new BlockingDatagramBridge(blocking, workers, endpoint, counters, config.listener())
+                        : new BlockingStreamBridge(blocking, workers, endpoint);
             }
-            pipeline.addLast(connection);
+            ChannelHandler made = ((HandlerFactory) handler).newHandler();
+            if (made == null) {
+                throw new IllegalStateException("the handler factory returned null");
+            }
+            return made;
         }
     }
 
@@ -257,6 +316,11 @@ public final class Server implements AutoCloseable {
     /** The configuration the server was started with. */
     public ServerConfig config() {
         return config;
+    }
+
+    /** A snapshot of the server's counters: connections, bytes, frames, dropped datagrams, failures. */
+    public ServerStats stats() {
+        return counters.snapshot();
     }
 
     /** The number of connections open now (always 0 for datagram servers). */
@@ -295,6 +359,18 @@ public final class Server implements AutoCloseable {
         for (Channel connection : connections) {
             if (!connection.closeFuture().awaitUninterruptibly(remainingMillis(deadline))) {
                 break;
+            }
+        }
+        if (workers != null) {
+            // Closed connections have ended every handler's input; give the handlers what is left of the deadline.
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
+                    workers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                workers.shutdownNow();
+                Thread.currentThread().interrupt();
             }
         }
         // Quiet period 0: the default 2 s would add two seconds to every stop for nothing.
@@ -359,6 +435,6 @@ public final class Server implements AutoCloseable {
 
     @Override
     public String toString() {
-        return config.kind().id() + " server on " + endpoint + " (" + transport.id() + ")";
+        return config.describeHandler() + " server on " + endpoint + " (" + transport.id() + ")";
     }
 }

@@ -10,56 +10,58 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Everything a server is started with. Immutable: each {@code withX} returns a changed copy, so one base configuration
- * can be shared and varied freely.
+ * Everything a server is started with: the same choices {@code socketkit serve} offers, and a handler of its own.
+ * Immutable: each {@code withX} returns a changed copy, so one base configuration can be shared and varied freely.
+ * Values are checked as they are set; {@link #validate()} checks how they fit together.
  *
- * @param kind what the server does with what it reads
- * @param endpoint where it listens; port 0 asks for any free port
- * @param framing how the byte stream is cut into frames (stream sockets only; datagrams are frames already)
- * @param io which transport carries the sockets
- * @param backlog the listen backlog of stream servers, {@code listen(N)} in the tutorial
- * @param bufferSize the most bytes one read returns, as {@code recv(N)}; {@link #AUTO_BUFFER_SIZE} lets stream reads
- *     size themselves up to 64 KiB and datagram reads take the largest datagram whole
- * @param threads event-loop threads of a stream server (a datagram server has one socket and uses one)
- * @param socketOptions options set on the sockets, the tutorial's {@code setsockopt}
- * @param greeting what {@code welcome} sends on each new connection
- * @param dataPrefix what {@code welcome} puts before each frame it answers
- * @param replyText what {@code reply} answers
- * @param shutdownTimeout how long {@link Server#close()} lets pending writes finish before it closes connections
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.defaults()
+ *         .withKind(ServerKind.WELCOME)
+ *         .withEndpoint(Endpoint.parse("tcp://127.0.0.1:0"))
+ *         .withFraming(Framing.line(8192));
+ * }</pre>
  */
-public record ServerConfig(
-        ServerKind kind,
-        Endpoint endpoint,
-        Framing framing,
-        Io io,
-        int backlog,
-        int bufferSize,
-        int threads,
-        List<SocketSetting> socketOptions,
-        String greeting,
-        String dataPrefix,
-        String replyText,
-        Duration shutdownTimeout) {
-
-    /** The {@link #bufferSize} that lets reads size themselves. */
+public final class ServerConfig {
+    /** The {@link #bufferSize()} that lets reads size themselves. */
     public static final int AUTO_BUFFER_SIZE = 0;
 
-    /** The largest {@link #bufferSize}: 64 MiB. */
+    /** The largest {@link #bufferSize()}: 64 MiB. */
     public static final int MAX_BUFFER_SIZE = Sizes.MAX_READ_BUFFER;
 
-    /** Checks every value; see {@link #validate()} for the checks that need more than one field. */
-    public ServerConfig {
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(endpoint, "endpoint");
-        Objects.requireNonNull(framing, "framing");
-        Objects.requireNonNull(io, "io");
-        Objects.requireNonNull(greeting, "greeting");
-        Objects.requireNonNull(dataPrefix, "dataPrefix");
-        Objects.requireNonNull(replyText, "replyText");
-        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-        socketOptions = List.copyOf(socketOptions);
+    private final ServerKind kind;
+    private final ServerHandler handler;
+    private final Endpoint endpoint;
+    private final Framing framing;
+    private final Io io;
+    private final int backlog;
+    private final int bufferSize;
+    private final int threads;
+    private final List<SocketSetting> socketOptions;
+    private final String greeting;
+    private final String dataPrefix;
+    private final String replyText;
+    private final Duration shutdownTimeout;
+    private final ServerListener listener;
+
+    private ServerConfig(Draft draft) {
+        this.kind = Objects.requireNonNull(draft.kind, "kind");
+        this.handler = draft.handler;
+        this.endpoint = Objects.requireNonNull(draft.endpoint, "endpoint");
+        this.framing = Objects.requireNonNull(draft.framing, "framing");
+        this.io = Objects.requireNonNull(draft.io, "io");
+        this.greeting = Objects.requireNonNull(draft.greeting, "greeting");
+        this.dataPrefix = Objects.requireNonNull(draft.dataPrefix, "dataPrefix");
+        this.replyText = Objects.requireNonNull(draft.replyText, "replyText");
+        this.shutdownTimeout = Objects.requireNonNull(draft.shutdownTimeout, "shutdownTimeout");
+        this.listener = Objects.requireNonNull(draft.listener, "listener");
+        this.socketOptions = List.copyOf(draft.socketOptions);
+        this.backlog = draft.backlog;
+        this.bufferSize = draft.bufferSize;
+        this.threads = draft.threads;
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog " + backlog + " is negative");
         }
@@ -76,27 +78,29 @@ public record ServerConfig(
 
     /**
      * An echo server on {@code tcp://127.0.0.1:8090}, raw framing, the best transport, the system's listen backlog,
-     * one event-loop thread per core, and the tutorial's texts.
+     * one event-loop thread per core, the tutorial's texts, and at most 1.5 s to finish pending writes on close.
      */
     public static ServerConfig defaults() {
-        return new ServerConfig(
-                ServerKind.ECHO,
-                Endpoint.DEFAULT,
-                Framing.raw(),
-                Io.AUTO,
-                NetUtil.SOMAXCONN,
-                AUTO_BUFFER_SIZE,
-                Runtime.getRuntime().availableProcessors(),
-                List.of(),
-                "Welcome to the server",
-                "Data received:",
-                "Thanks for connecting",
-                Duration.ofMillis(1500));
+        Draft draft = new Draft();
+        draft.kind = ServerKind.ECHO;
+        draft.endpoint = Endpoint.DEFAULT;
+        draft.framing = Framing.raw();
+        draft.io = Io.AUTO;
+        draft.backlog = NetUtil.SOMAXCONN;
+        draft.bufferSize = AUTO_BUFFER_SIZE;
+        draft.threads = Runtime.getRuntime().availableProcessors();
+        draft.socketOptions = List.of();
+        draft.greeting = "Welcome to the server";
+        draft.dataPrefix = "Data received:";
+        draft.replyText = "Thanks for connecting";
+        draft.shutdownTimeout = Duration.ofMillis(1500);
+        draft.listener = ServerListener.NONE;
+        return new ServerConfig(draft);
     }
 
     /**
-     * Checks what the constructor cannot check field by field: framing applies to stream sockets only, and each socket
-     * option to the endpoint's kind of socket.
+     * Checks what cannot be checked value by value: framing applies to stream sockets only, and each socket option to
+     * the endpoint's kind of socket.
      *
      * @throws IllegalArgumentException saying what does not fit
      */
@@ -106,123 +110,127 @@ public record ServerConfig(
         return this;
     }
 
-    /** A copy that runs {@code newKind}. */
+    /** Which built-in server runs when no {@link #handler()} is set. */
+    public ServerKind kind() {
+        return kind;
+    }
+
+    /** The handler set with {@code withHandler}, if any; without one the {@link #kind()}'s built-in handler runs. */
+    public Optional<ServerHandler> handler() {
+        return Optional.ofNullable(handler);
+    }
+
+    /** Where the server listens; port 0 asks for any free port. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** How the byte stream is cut into frames (stream sockets only; datagrams are frames already). */
+    public Framing framing() {
+        return framing;
+    }
+
+    /** Which transport carries the sockets. */
+    public Io io() {
+        return io;
+    }
+
+    /** The listen backlog of stream servers, {@code listen(N)} in the tutorial. */
+    public int backlog() {
+        return backlog;
+    }
+
+    /**
+     * The most bytes one read returns, as {@code recv(N)}; {@link #AUTO_BUFFER_SIZE} lets stream reads size themselves
+     * up to 64 KiB and datagram reads take the largest datagram whole.
+     */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** Event-loop threads of a stream server (a datagram server has one socket and uses one). */
+    public int threads() {
+        return threads;
+    }
+
+    /** Options set on the sockets, the tutorial's {@code setsockopt}. */
+    public List<SocketSetting> socketOptions() {
+        return socketOptions;
+    }
+
+    /** What {@code welcome} sends on each new connection. */
+    public String greeting() {
+        return greeting;
+    }
+
+    /** What {@code welcome} puts before each frame it answers. */
+    public String dataPrefix() {
+        return dataPrefix;
+    }
+
+    /** What {@code reply} answers. */
+    public String replyText() {
+        return replyText;
+    }
+
+    /** How long {@link Server#close()} lets pending writes and running blocking handlers finish. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** The hooks called as connections open, close and fail. */
+    public ServerListener listener() {
+        return listener;
+    }
+
+    /** A copy that runs the built-in {@code newKind}, and no handler of its own. */
     public ServerConfig withKind(ServerKind newKind) {
-        return new ServerConfig(
-                newKind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> {
+            draft.kind = newKind;
+            draft.handler = null;
+        });
+    }
+
+    /** A copy whose connections are served by handlers from {@code factory}, event-loop style. */
+    public ServerConfig withHandler(HandlerFactory factory) {
+        Objects.requireNonNull(factory, "factory");
+        return edit(draft -> draft.handler = factory);
+    }
+
+    /** A copy whose connections (or datagrams) are served by {@code blockingHandler}, off the event loop. */
+    public ServerConfig withHandler(BlockingHandler blockingHandler) {
+        Objects.requireNonNull(blockingHandler, "blockingHandler");
+        return edit(draft -> draft.handler = blockingHandler);
     }
 
     /** A copy that listens on {@code newEndpoint}. */
     public ServerConfig withEndpoint(Endpoint newEndpoint) {
-        return new ServerConfig(
-                kind,
-                newEndpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.endpoint = newEndpoint);
     }
 
     /** A copy with {@code newFraming}. */
     public ServerConfig withFraming(Framing newFraming) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                newFraming,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.framing = newFraming);
     }
 
     /** A copy on {@code newIo}. */
     public ServerConfig withIo(Io newIo) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                newIo,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.io = newIo);
     }
 
     /** A copy with listen backlog {@code newBacklog}. */
     public ServerConfig withBacklog(int newBacklog) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                newBacklog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.backlog = newBacklog);
     }
 
     /** A copy whose reads return at most {@code newBufferSize} bytes ({@link #AUTO_BUFFER_SIZE}: automatic). */
     public ServerConfig withBufferSize(int newBufferSize) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                newBufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.bufferSize = newBufferSize);
     }
 
     /** A copy with {@code newThreads} event-loop threads. */
     public ServerConfig withThreads(int newThreads) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                newThreads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.threads = newThreads);
     }
 
     /** A copy that also sets {@code setting} (a later setting of the same option wins). */
@@ -230,86 +238,87 @@ public record ServerConfig(
         List<SocketSetting> more = new ArrayList<>(socketOptions);
         more.removeIf(existing -> existing.name().equals(setting.name()));
         more.add(setting);
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                more,
-                greeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.socketOptions = more);
     }
 
     /** A copy whose welcome server greets with {@code newGreeting}. */
     public ServerConfig withGreeting(String newGreeting) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                newGreeting,
-                dataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.greeting = newGreeting);
     }
 
     /** A copy whose welcome server prefixes answers with {@code newDataPrefix}. */
     public ServerConfig withDataPrefix(String newDataPrefix) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                newDataPrefix,
-                replyText,
-                shutdownTimeout);
+        return edit(draft -> draft.dataPrefix = newDataPrefix);
     }
 
     /** A copy whose reply server answers {@code newReplyText}. */
     public ServerConfig withReplyText(String newReplyText) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                newReplyText,
-                shutdownTimeout);
+        return edit(draft -> draft.replyText = newReplyText);
     }
 
-    /** A copy whose {@link Server#close()} waits at most {@code newShutdownTimeout} for pending writes. */
+    /** A copy whose {@link Server#close()} waits at most {@code newShutdownTimeout} for pending work. */
     public ServerConfig withShutdownTimeout(Duration newShutdownTimeout) {
-        return new ServerConfig(
-                kind,
-                endpoint,
-                framing,
-                io,
-                backlog,
-                bufferSize,
-                threads,
-                socketOptions,
-                greeting,
-                dataPrefix,
-                replyText,
-                newShutdownTimeout);
+        return edit(draft -> draft.shutdownTimeout = newShutdownTimeout);
+    }
+
+    /** A copy that calls {@code newListener}'s hooks (replacing any listener set before). */
+    public ServerConfig withListener(ServerListener newListener) {
+        return edit(draft -> draft.listener = newListener);
+    }
+
+    /** What runs: the built-in kind, or that a handler of the given style was set. */
+    String describeHandler() {
+        if (handler instanceof BlockingHandler) {
+            return "blocking-handler";
+        }
+        return handler != null ? "handler" : kind.id();
+    }
+
+    @Override
+    public String toString() {
+        return describeHandler() + " server on " + endpoint + " (framing " + framing + ", io " + io.id() + ")";
+    }
+
+    private ServerConfig edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return new ServerConfig(draft);
+    }
+
+    /** The mutable twin a copy is made from; never escapes this class. */
+    private static final class Draft {
+        ServerKind kind;
+        ServerHandler handler;
+        Endpoint endpoint;
+        Framing framing;
+        Io io;
+        int backlog;
+        int bufferSize;
+        int threads;
+        List<SocketSetting> socketOptions;
+        String greeting;
+        String dataPrefix;
+        String replyText;
+        Duration shutdownTimeout;
+        ServerListener listener;
+
+        Draft() {}
+
+        Draft(ServerConfig from) {
+            kind = from.kind;
+            handler = from.handler;
+            endpoint = from.endpoint;
+            framing = from.framing;
+            io = from.io;
+            backlog = from.backlog;
+            bufferSize = from.bufferSize;
+            threads = from.threads;
+            socketOptions = from.socketOptions;
+            greeting = from.greeting;
+            dataPrefix = from.dataPrefix;
+            replyText = from.replyText;
+            shutdownTimeout = from.shutdownTimeout;
+            listener = from.listener;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.socketkit.server;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** What a server does with what it reads: the three servers of the Python socket tutorial. */
@@ -17,5 +18,26 @@ public enum ServerKind {
     /** The lower-case name, as {@code socketkit serve} takes it. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * This kind's handlers for {@code config}'s texts, on the same {@link HandlerFactory} API a custom server uses:
+     * one shared handler where it keeps no state, one per connection where it does.
+     */
+    HandlerFactory handlerFactory(ServerConfig config) {
+        byte[] prefix = config.dataPrefix().getBytes(StandardCharsets.UTF_8);
+        byte[] reply = config.replyText().getBytes(StandardCharsets.UTF_8);
+        if (config.endpoint().kind().isDatagram()) {
+            DatagramResponder responder = new DatagramResponder(this, prefix, reply);
+            return () -> responder;
+        }
+        return switch (this) {
+            case ECHO -> () -> EchoHandler.INSTANCE;
+            case WELCOME -> {
+                WelcomeHandler welcome = new WelcomeHandler(config.greeting().getBytes(StandardCharsets.UTF_8), prefix);
+                yield () -> welcome;
+            }
+            case REPLY -> () -> new ReplyHandler(reply);
+        };
     }
 }

@@ -1,0 +1,60 @@
+package dev.socketkit.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * Counts what passes one point of every pipeline. At the head ({@link #bytes}) it counts bytes, and datagrams as
+ * frames, since a datagram pipeline has no codec; after the frame codec ({@link #frames}) it counts frames. Sharable:
+ * it only adds to the server's counters.
+ */
+@Sharable
+final class TrafficCounter extends ChannelDuplexHandler {
+    private final Counters counters;
+    private final boolean atHead;
+
+    private TrafficCounter(Counters counters, boolean atHead) {
+        this.counters = counters;
+        this.atHead = atHead;
+    }
+
+    /** Counts bytes (and datagrams) at the head of the pipeline. */
+    static TrafficCounter bytes(Counters counters) {
+        return new TrafficCounter(counters, true);
+    }
+
+    /** Counts frames just after the frame codec. */
+    static TrafficCounter frames(Counters counters) {
+        return new TrafficCounter(counters, false);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!atHead) {
+            counters.framesIn.increment();
+        } else if (msg instanceof ByteBuf data) {
+            counters.bytesIn.add(data.readableBytes());
+        } else if (msg instanceof AddressedEnvelope<?, ?> datagram && datagram.content() instanceof ByteBuf data) {
+            counters.bytesIn.add(data.readableBytes());
+            counters.framesIn.increment();
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!atHead) {
+            counters.framesOut.increment();
+        } else if (msg instanceof ByteBuf data) {
+            counters.bytesOut.add(data.readableBytes());
+        } else if (msg instanceof AddressedEnvelope<?, ?> datagram && datagram.content() instanceof ByteBuf data) {
+            counters.bytesOut.add(data.readableBytes());
+            counters.framesOut.increment();
+        }
+        ctx.write(msg, promise);
+    }
+}
