@@ -1,0 +1,315 @@
+package dev.socketkit.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.client.Client;
+import dev.socketkit.client.ClientConfig;
+import dev.socketkit.codec.Framing;
+import dev.socketkit.server.BlockingHandler;
+import dev.socketkit.server.Request;
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerListener;
+import dev.socketkit.server.ServerStats;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.Io;
+import dev.socketkit.transport.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultAddressedEnvelope;
+import io.netty.util.ReferenceCountUtil;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Servers with handlers of their own, in both styles, over every socket kind and transport: what they answer, that a
+ * failing handler harms only its own connection, that {@code finish} always runs, that a blocked handler stalls no
+ * other connection, and the counters and hooks.
+ */
+@Timeout(60)
+class CustomHandlerIT {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private List<Endpoint> endpoints() {
+        return List.of(Endpoints.tcp(), Endpoints.udp(), Endpoints.unix(dir), Endpoints.unixgram(dir));
+    }
+
+    private static ClientConfig clientOf(Server server, Transport transport) {
+        return ClientConfig.defaults()
+                .withEndpoint(server.endpoint())
+                .withIo(Io.valueOf(transport.name()))
+                .withReadTimeout(WAIT);
+    }
+
+    /** Upper-cases every frame or datagram, event-loop style: one handler per connection, one for a datagram socket. */
+    private static final class UpperCase extends ChannelInboundHandlerAdapter {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof AddressedEnvelope<?, ?> datagram) {
+                    AddressedEnvelope<ByteBuf, SocketAddress> in = (AddressedEnvelope<ByteBuf, SocketAddress>) datagram;
+                    ctx.writeAndFlush(new DefaultAddressedEnvelope<>(upper(ctx, in.content()), in.sender()));
+                } else {
+                    ctx.writeAndFlush(upper(ctx, (ByteBuf) msg));
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private static ByteBuf upper(ChannelHandlerContext ctx, ByteBuf in) {
+            String text = in.toString(UTF_8).toUpperCase(Locale.ROOT);
+            return ByteBufUtil.writeUtf8(ctx.alloc(), text);
+        }
+    }
+
+    @TransportTest
+    void handlerFactoryServesEverySocketKind(Transport transport) {
+        Transports.assumeAvailable(transport);
+        for (Endpoint endpoint : endpoints()) {
+            if (!transport.supports(endpoint.kind())) {
+                continue; // Unix datagrams exist only on epoll and kqueue
+            }
+            AtomicInteger made = new AtomicInteger();
+            ServerConfig config = ServerConfig.defaults().withEndpoint(endpoint).withHandler(() -> {
+                made.incrementAndGet();
+                return new UpperCase();
+            });
+            try (Server server = Transports.start(transport, config);
+                    Client client = Client.connect(clientOf(server, transport))) {
+                assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
+                assertEquals(1, made.get(), "one handler per connection, or one for the datagram socket");
+            }
+        }
+    }
+
+    @TransportTest
+    void blockingHandlerServesEverySocketKind(Transport transport) {
+        Transports.assumeAvailable(transport);
+        BlockingHandler upperCase = request -> {
+            byte[] data = request.input().readNBytes(13);
+            request.output()
+                    .write(new String(data, UTF_8).toUpperCase(Locale.ROOT).getBytes(UTF_8));
+        };
+        for (Endpoint endpoint : endpoints()) {
+            if (!transport.supports(endpoint.kind())) {
+                continue;
+            }
+            try (Server server = Transports.start(
+                            transport,
+                            ServerConfig.defaults().withEndpoint(endpoint).withHandler(upperCase));
+                    Client client = Client.connect(clientOf(server, transport))) {
+                assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
+            }
+        }
+    }
+
+    @TransportTest
+    void blockingHandlerReadsLinesUntilTheClientsEndAndItsAnswersStillGoOut(Transport transport) {
+        BlockingHandler lines = request -> {
+            BufferedReader in = new BufferedReader(new InputStreamReader(request.input(), UTF_8));
+            int count = 0;
+            for (String line; (line = in.readLine()) != null; ) {
+                request.output().write((++count + ":" + line + "\n").getBytes(UTF_8));
+            }
+            request.output().write(("total " + count + "\n").getBytes(UTF_8));
+        };
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults()
+                                .withEndpoint(Endpoints.tcp())
+                                .withFraming(Framing.line(1024))
+                                .withHandler(lines));
+                Client client = Client.connect(clientOf(server, transport).withFraming(Framing.line(1024)))) {
+            client.send("a\nb\n");
+            client.send("c\n");
+            client.shutdownOutput();
+            List<String> answers = client.receiveUntilClosed().stream()
+                    .map(frame -> new String(frame, UTF_8))
+                    .toList();
+            assertEquals(List.of("1:a\n", "2:b\n", "3:c\n", "total 3\n"), answers);
+        }
+    }
+
+    @TransportTest
+    void failingHandlerIsReportedOnceFinishRunsAndOtherConnectionsAreServed(Transport transport) throws Exception {
+        AtomicInteger finished = new AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        BlockingHandler handler = new BlockingHandler() {
+            @Override
+            public void handle(Request request) throws Exception {
+                String line = new BufferedReader(new InputStreamReader(request.input(), UTF_8)).readLine();
+                if ("fail".equals(line)) {
+                    throw new IllegalStateException("told to fail");
+                }
+                request.output().write(("ok " + line + "\n").getBytes(UTF_8));
+            }
+
+            @Override
+            public void finish(Request request) {
+                finished.incrementAndGet();
+            }
+        };
+        ServerListener listener = new ServerListener() {
+            @Override
+            public void handlerFailed(SocketAddress peer, Throwable failure) {
+                failures.add(failure);
+            }
+        };
+        try (Server server = Transports.start(
+                transport,
+                ServerConfig.defaults()
+                        .withEndpoint(Endpoints.tcp())
+                        .withHandler(handler)
+                        .withListener(listener))) {
+            try (Client good = Client.connect(clientOf(server, transport));
+                    Client bad = Client.connect(clientOf(server, transport))) {
+                bad.send("fail\n");
+                assertTrue(bad.receiveUntilClosed().isEmpty(), "the failing connection is closed, unanswered");
+                assertEquals("ok still here\n", good.request("still here\n"));
+            }
+            try (Client later = Client.connect(clientOf(server, transport))) {
+                assertEquals("ok later\n", later.request("later\n"), "the server keeps serving");
+            }
+            awaitTrue(() -> finished.get() == 3, "finish runs for all three connections, the failed one too");
+            assertEquals(1, failures.size(), "reported once");
+            assertInstanceOf(IllegalStateException.class, failures.get(0));
+            assertEquals(1, server.stats().failures());
+        }
+    }
+
+    @TransportTest
+    void blockedHandlerStallsNoOtherConnection(Transport transport) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingHandler handler = request -> {
+            String line = new BufferedReader(new InputStreamReader(request.input(), UTF_8)).readLine();
+            if ("block".equals(line)) {
+                release.await(30, TimeUnit.SECONDS);
+            }
+            request.output().write(("done " + line + "\n").getBytes(UTF_8));
+        };
+        try (Server server = Transports.start(
+                transport, ServerConfig.defaults().withEndpoint(Endpoints.tcp()).withHandler(handler))) {
+            try (Client blocked = Client.connect(clientOf(server, transport))) {
+                blocked.send("block\n");
+                // More connections than event-loop threads and cores, each answered while the first is blocked.
+                for (int i = 0; i < 8; i++) {
+                    try (Client other = Client.connect(clientOf(server, transport))) {
+                        assertEquals("done " + i + "\n", other.request(i + "\n"));
+                    }
+                }
+                release.countDown();
+                assertEquals("done block\n", new String(blocked.receive(), UTF_8));
+            }
+        }
+    }
+
+    @TransportTest
+    void blockingDatagramHandlerAnswersEachDatagramAfterFinish(Transport transport) {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        BlockingHandler handler = new BlockingHandler() {
+            @Override
+            public void setup(Request request) {
+                calls.add("setup");
+            }
+
+            @Override
+            public void handle(Request request) throws Exception {
+                calls.add("handle");
+                request.output().write("got ".getBytes(UTF_8));
+                request.output().write(request.input().readAllBytes());
+            }
+
+            @Override
+            public void finish(Request request) {
+                assertTrue(request.isDatagram());
+                assertNotNull(request.peer());
+                calls.add("finish");
+            }
+        };
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults().withEndpoint(Endpoints.udp()).withHandler(handler));
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("got one", client.request("one"));
+            assertEquals("got two", client.request("two"));
+            assertEquals(List.of("setup", "handle", "finish", "setup", "handle", "finish"), calls);
+        }
+    }
+
+    @TransportTest
+    void statsCountConnectionsBytesAndFrames(Transport transport) throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        ServerListener listener = new ServerListener() {
+            @Override
+            public void connectionOpened(SocketAddress peer) {
+                events.add("opened");
+            }
+
+            @Override
+            public void connectionClosed(SocketAddress peer) {
+                events.add("closed");
+            }
+        };
+        try (Server server = Transports.start(
+                transport,
+                ServerConfig.defaults()
+                        .withEndpoint(Endpoints.tcp())
+                        .withFraming(Framing.line(1024))
+                        .withListener(listener))) {
+            try (Client client = Client.connect(clientOf(server, transport).withFraming(Framing.line(1024)))) {
+                assertEquals("a\n", client.request("a\n"));
+                assertEquals("bc\n", client.request("bc\n"));
+                assertEquals(1, server.stats().openConnections());
+            }
+            awaitTrue(() -> server.stats().openConnections() == 0, "the connection is counted closed");
+            ServerStats stats = server.stats();
+            assertEquals(new ServerStats(0, 1, 5, 5, 2, 2, 0, 0), stats);
+            assertEquals(List.of("opened", "closed"), events);
+        }
+    }
+
+    @TransportTest
+    void datagramStatsCountDatagramsAndDropWhatCannotBeAnswered(Transport transport) throws Exception {
+        try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.udp()));
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("abc", client.request("abc"));
+            awaitTrue(() -> server.stats().framesOut() == 1, "the answer is counted");
+            assertEquals(new ServerStats(0, 0, 3, 3, 1, 1, 0, 0), server.stats());
+        }
+    }
+
+    /** Waits up to {@link #WAIT} for {@code condition}, which other threads make true. */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
