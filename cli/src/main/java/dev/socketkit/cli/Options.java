@@ -1,7 +1,7 @@
 package dev.socketkit.cli;
 
 import dev.socketkit.transport.Endpoint;
-import dev.socketkit.transport.Sizes;
+import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -6,7 +6,7 @@ import dev.socketkit.client.ClientException;
 import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
-import dev.socketkit.transport.Sizes;
+import dev.socketkit.transport.internal.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

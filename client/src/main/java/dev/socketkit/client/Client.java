@@ -1,12 +1,12 @@
 package dev.socketkit.client;
 
 import dev.socketkit.client.ClientException.Reason;
-import dev.socketkit.transport.DatagramLimits;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
-import dev.socketkit.transport.UnixSocketFile;
+import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;

@@ -1,11 +1,11 @@
 package dev.socketkit.server;
 
-import dev.socketkit.transport.DatagramLimits;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
-import dev.socketkit.transport.UnixSocketFile;
+import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

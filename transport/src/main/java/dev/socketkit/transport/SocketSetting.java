@@ -1,5 +1,6 @@
 package dev.socketkit.transport;
 
+import dev.socketkit.transport.internal.Sizes;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import java.util.EnumSet;

@@ -1,5 +1,6 @@
-package dev.socketkit.transport;
+package dev.socketkit.transport.internal;
 
+import dev.socketkit.transport.SocketKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;

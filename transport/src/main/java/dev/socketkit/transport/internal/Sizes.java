@@ -1,4 +1,4 @@
-package dev.socketkit.transport;
+package dev.socketkit.transport.internal;
 
 import java.util.Locale;
 

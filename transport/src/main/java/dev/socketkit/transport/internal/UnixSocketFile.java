@@ -1,5 +1,7 @@
-package dev.socketkit.transport;
+package dev.socketkit.transport.internal;
 
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.Transport;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
