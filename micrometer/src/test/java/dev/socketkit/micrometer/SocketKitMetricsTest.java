@@ -1,0 +1,68 @@
+package dev.socketkit.micrometer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.socketkit.client.Client;
+import dev.socketkit.client.ClientConfig;
+import dev.socketkit.codec.Framing;
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The meters read a real server's counters, tagged with its endpoint. */
+@Timeout(30)
+class SocketKitMetricsTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @Test
+    void metersFollowTheServersCounters() throws Exception {
+        ServerConfig config = ServerConfig.defaults()
+                .withEndpoint(Endpoint.anyLocal(SocketKind.TCP))
+                .withFraming(Framing.line(1024));
+        try (Server server = Server.start(config)) {
+            new SocketKitMetrics(server, Tags.of("service", "test")).bindTo(registry);
+            String endpoint = server.endpoint().toString();
+            try (Client client = Client.connect(ClientConfig.defaults()
+                    .withEndpoint(server.endpoint())
+                    .withFraming(Framing.line(1024))
+                    .withReadTimeout(Duration.ofSeconds(10)))) {
+                assertEquals("hello\n", client.request("hello\n"));
+                assertEquals(1.0, gauge("socketkit.server.connections.open", endpoint));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (server.stats().openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0.0, gauge("socketkit.server.connections.open", endpoint));
+            assertEquals(1.0, counter("socketkit.server.connections.accepted", endpoint, null));
+            assertEquals(6.0, counter("socketkit.server.bytes", endpoint, "in"));
+            assertEquals(6.0, counter("socketkit.server.bytes", endpoint, "out"));
+            assertEquals(1.0, counter("socketkit.server.frames", endpoint, "in"));
+            assertEquals(1.0, counter("socketkit.server.frames", endpoint, "out"));
+            assertEquals(0.0, counter("socketkit.server.datagrams.dropped", endpoint, null));
+            assertEquals(0.0, counter("socketkit.server.failures", endpoint, null));
+        }
+    }
+
+    private double gauge(String name, String endpoint) {
+        return registry.get(name)
+                .tag("endpoint", endpoint)
+                .tag("service", "test")
+                .gauge()
+                .value();
+    }
+
+    private double counter(String name, String endpoint, String direction) {
+        var search = registry.get(name).tag("endpoint", endpoint).tag("service", "test");
+        if (direction != null) {
+            search = search.tag("direction", direction);
+        }
+        return search.functionCounter().count();
+    }
+}
