@@ -10,6 +10,7 @@ import dev.socketkit.client.Client;
 import dev.socketkit.client.ClientConfig;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.server.BlockingHandler;
+import dev.socketkit.server.HandlerFactory;
 import dev.socketkit.server.Request;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
@@ -198,6 +199,62 @@ class CustomHandlerIT {
             assertEquals(1, failures.size(), "reported once");
             assertInstanceOf(IllegalStateException.class, failures.get(0));
             assertEquals(1, server.stats().failures());
+        }
+    }
+
+    @TransportTest
+    void failingEventLoopHandlerClosesOnlyItsOwnConnection(Transport transport) throws Exception {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        ServerListener listener = new ServerListener() {
+            @Override
+            public void handlerFailed(SocketAddress peer, Throwable failure) {
+                failures.add(failure);
+            }
+        };
+        HandlerFactory failOnX = () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf data = (ByteBuf) msg;
+                if (data.getByte(data.readerIndex()) == 'x') {
+                    data.release();
+                    throw new IllegalStateException("x is not welcome");
+                }
+                ctx.writeAndFlush(msg);
+            }
+        };
+        try (Server server = Transports.start(
+                transport,
+                ServerConfig.defaults()
+                        .withEndpoint(Endpoints.tcp())
+                        .withHandler(failOnX)
+                        .withListener(listener))) {
+            try (Client good = Client.connect(clientOf(server, transport));
+                    Client bad = Client.connect(clientOf(server, transport))) {
+                bad.send("x");
+                assertTrue(bad.receiveUntilClosed().isEmpty(), "the failing connection is closed");
+                assertEquals("fine", good.request("fine"), "the other connection is untouched");
+            }
+            assertEquals(1, failures.size(), "reported once");
+            assertEquals(1, server.stats().failures());
+        }
+    }
+
+    @TransportTest
+    void failingBlockingDatagramHandlerLeavesTheSocketServing(Transport transport) throws Exception {
+        BlockingHandler handler = request -> {
+            byte[] data = request.input().readAllBytes();
+            if (data.length > 0 && data[0] == 'x') {
+                throw new IllegalStateException("x is not welcome");
+            }
+            request.output().write(data);
+        };
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults().withEndpoint(Endpoints.udp()).withHandler(handler));
+                Client client = Client.connect(clientOf(server, transport))) {
+            client.send("x");
+            awaitTrue(() -> server.stats().failures() == 1, "the failure is counted");
+            assertEquals("after", client.request("after"), "the socket goes on serving");
         }
     }
 

@@ -17,6 +17,7 @@ import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

@@ -2,12 +2,15 @@ package dev.socketkit.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketSetting;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** ServerConfig: defaults, copies, and the values it refuses before anything is bound. */
@@ -31,6 +34,33 @@ class ServerConfigTest {
         assertEquals(ServerKind.REPLY, changed.kind());
         assertEquals(3, changed.backlog());
         assertEquals(ServerKind.ECHO, defaults.kind());
+    }
+
+    @Test
+    void aHandlerReplacesTheKindsUntilAKindIsChosenAgain() {
+        HandlerFactory factory = ChannelInboundHandlerAdapter::new;
+        BlockingHandler blocking = request -> {};
+        assertTrue(defaults.handler().isEmpty(), "the built-in kind runs by default");
+        assertEquals(
+                Optional.of(factory), defaults.withHandler(factory).handler().map(h -> (Object) h));
+        assertEquals(
+                Optional.of(blocking),
+                defaults.withHandler(factory).withHandler(blocking).handler().map(h -> (Object) h));
+        assertTrue(defaults.withHandler(blocking)
+                .withKind(ServerKind.REPLY)
+                .handler()
+                .isEmpty());
+        assertTrue(defaults.withHandler(factory).toString().startsWith("handler server on "));
+        assertTrue(defaults.withHandler(blocking).toString().startsWith("blocking-handler server on "));
+    }
+
+    @Test
+    void listenerIsKeptAndNoneByDefault() {
+        ServerListener listener = new ServerListener() {};
+        assertSame(ServerListener.NONE, defaults.listener());
+        assertSame(listener, defaults.withListener(listener).listener());
+        assertThrows(NullPointerException.class, () -> defaults.withListener(null));
+        assertThrows(NullPointerException.class, () -> defaults.withHandler((HandlerFactory) null));
     }
 
     @Test
