@@ -1,0 +1,80 @@
+package dev.socketkit.junit;
+
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.SocketKind;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A server for a test: started before it, closed after it, and injected into the annotated field or parameter. The
+ * annotation alone registers the extension, as {@code @TempDir} does.
+ *
+ * <pre>{@code
+ * class GreeterTest {
+ *     @SocketServer(kind = ServerKind.WELCOME, framing = "line")
+ *     static Endpoint welcome;                      // one server for the whole class
+ *
+ *     @SocketServer
+ *     Server echo;                                  // a new echo server for each test
+ *
+ *     @Test
+ *     void talksToTwoServers(@SocketServer(socket = SocketKind.UDP) RecordingServer udp) {
+ *         udp.enqueue(Reaction.reply("ok"));
+ *         // ... a client under test talks to welcome, echo.endpoint() and udp.endpoint()
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The field's or parameter's type says what is injected:
+ *
+ * <ul>
+ *   <li>{@link dev.socketkit.server.Server}: the running server ({@code kind} says which);
+ *   <li>{@link dev.socketkit.transport.Endpoint}: where it really listens (the real port, the Unix path);
+ *   <li>{@link RecordingServer}: a server that records every frame and answers from the test's script ({@code kind} is
+ *       ignored).
+ * </ul>
+ *
+ * <p>Lifecycle: a static field's server is started before all tests of the class and closed after all of them; an
+ * instance field's, before each test and after it (also with {@code @TestInstance(PER_CLASS)}); a parameter's lives as
+ * long as the method it is passed to needs it: after each test for test, {@code @BeforeEach} and {@code @AfterEach}
+ * methods, after all tests for {@code @BeforeAll} methods. Each annotated field or parameter gets a server of its own,
+ * so a test can have several.
+ *
+ * <p>Every server listens on a fresh local endpoint: {@code 127.0.0.1} with a free port for TCP and UDP, a new socket
+ * file in {@code java.io.tmpdir} for Unix sockets (see {@link dev.socketkit.transport.Endpoint#anyLocal}), and stops at
+ * once when closed, without waiting for pending answers. For anything else (a handler of your own, socket options,
+ * another address), register a {@link SocketServerExtension} with any {@code ServerConfig}.
+ *
+ * <p>Closing relies on JUnit closing the {@link AutoCloseable} values of its extension stores, JUnit 5.13's default.
+ * A misused annotation (a final field, an unsupported type, an unknown framing, framing on a datagram socket) fails
+ * the test with a {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the field or
+ * parameter.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+@ExtendWith(SocketServerInjector.class)
+public @interface SocketServer {
+    /** Which built-in server runs: echo (the default), welcome or reply. Ignored for a {@link RecordingServer}. */
+    ServerKind kind() default ServerKind.ECHO;
+
+    /** Which kind of socket it listens on: TCP (the default), UDP, Unix stream or Unix datagram. */
+    SocketKind socket() default SocketKind.TCP;
+
+    /**
+     * How the server cuts its input into frames and frames its output, for stream sockets: {@code raw} (the default),
+     * {@code line}, {@code delimiter:TEXT}, {@code length} (a 4-byte prefix), {@code length:N} (an N-byte prefix) or
+     * {@code fixed:N}. Datagram sockets take only {@code raw}.
+     */
+    String framing() default "raw";
+
+    /**
+     * Which transport carries the sockets: {@code auto} (the default: the best available), {@code nio}, {@code epoll},
+     * {@code kqueue} or {@code io_uring}.
+     */
+    String io() default "auto";
+}
