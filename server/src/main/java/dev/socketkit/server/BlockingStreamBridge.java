@@ -151,7 +151,10 @@ final class BlockingStreamBridge extends ChannelInboundHandlerAdapter {
         Throwable failure = failed;
         try {
             ctx.executor().execute(() -> {
-                if (failure != null) {
+                if (failure instanceof IOException && !ctx.channel().isActive()) {
+                    // The connection failed or went first, and was reported then; this is only the consequence.
+                    ctx.channel().close();
+                } else if (failure != null) {
                     ctx.fireExceptionCaught(failure);
                 } else {
                     ConnectionHandler.closeAfterPendingWrites(ctx.channel());
