@@ -10,6 +10,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -42,17 +43,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Counts and announces the connection as soon as it is registered, before any handler runs, so that the counts
-     * and hooks do not depend on what the server's handler passes on.
+     * Counts, remembers and announces the connection as soon as it is registered, before any handler runs, so that the
+     * counts and hooks do not depend on what the server's handler passes on. One close listener undoes it all: this
+     * runs for every accepted connection, so it stays lean (log arguments are built only when the level is on).
      */
-    void opened(Channel channel) {
+    void opened(Channel channel, Set<Channel> connections) {
+        connections.add(channel);
         counters.accepted.increment();
         counters.open.increment();
-        LOG.info("connected {}", Peers.describe(channel));
+        if (LOG.isInfoEnabled()) {
+            LOG.info("connected {}", Peers.describe(channel));
+        }
         listener.connectionOpened(channel.remoteAddress());
         channel.closeFuture().addListener(f -> {
+            connections.remove(channel);
             counters.open.decrement();
-            LOG.debug("closed {}", Peers.describe(channel));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("closed {}", Peers.describe(channel));
+            }
             listener.connectionClosed(channel.remoteAddress());
         });
     }

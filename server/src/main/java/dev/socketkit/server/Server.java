@@ -248,9 +248,7 @@ public final class Server implements AutoCloseable {
 
         @Override
         protected void initChannel(Channel ch) {
-            connections.add(ch);
-            ch.closeFuture().addListener(f -> connections.remove(ch));
-            handlers.connection.opened(ch);
+            handlers.connection.opened(ch, connections);
             ChannelPipeline pipeline = ch.pipeline();
             pipeline.addLast(handlers.bytes);
             config.framing().addTo(pipeline);
