@@ -7,7 +7,11 @@ import java.nio.charset.Charset;
 public final class Main {
     private Main() {}
 
-    /** Runs {@code socketkit ARGS...} and exits with the command's exit code. */
+    /**
+     * Runs {@code socketkit ARGS...} and exits with the command's exit code.
+     *
+     * @param args the command line, as {@code socketkit --help} describes it
+     */
     public static void main(String[] args) {
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(System.out, true, charset);

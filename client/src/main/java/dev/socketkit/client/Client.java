@@ -64,7 +64,14 @@ public final class Client implements AutoCloseable {
         this.ownSocketFile = ownSocketFile;
     }
 
-    /** Connects to {@code endpoint} (a URI such as {@code tcp://127.0.0.1:8090}) with the default settings. */
+    /**
+     * Connects to {@code endpoint} with the default settings ({@link ClientConfig#defaults()}).
+     *
+     * @param endpoint a URI such as {@code tcp://127.0.0.1:8090}, as {@link Endpoint#parse} reads it
+     * @return the connected client; close it when done
+     * @throws IllegalArgumentException if {@code endpoint} is malformed
+     * @throws ClientException if the connection fails: refused, no such socket file, host not found, timed out
+     */
     public static Client connect(String endpoint) {
         return connect(ClientConfig.defaults().withEndpoint(Endpoint.parse(endpoint)));
     }
@@ -73,6 +80,8 @@ public final class Client implements AutoCloseable {
      * Connects as {@code config} says; returns once connected (for datagram sockets: once bound and aimed at the
      * server).
      *
+     * @param config where to connect, and how
+     * @return the connected client; close it when done
      * @throws IllegalArgumentException if the configuration cannot work anywhere
      * @throws IllegalStateException if the chosen transport is not available on this machine
      * @throws ClientException if the connection fails: refused, no such socket file, host not found, timed out
@@ -144,17 +153,17 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    /** The endpoint this client talks to. */
+    /** {@return the endpoint this client talks to} */
     public Endpoint endpoint() {
         return config.endpoint();
     }
 
-    /** The transport the client runs on. */
+    /** {@return the transport the client runs on} */
     public Transport transport() {
         return transport;
     }
 
-    /** Whether the connection is still open. */
+    /** {@return whether the connection is still open} */
     public boolean isOpen() {
         return channel.isOpen();
     }
@@ -163,18 +172,29 @@ public final class Client implements AutoCloseable {
      * Sends {@code data} as one frame (raw: the bytes as given, in one write; datagram sockets: one datagram) and waits
      * until it is written.
      *
+     * @param data the frame's bytes; copied
      * @throws ClientException if the write fails or does not finish within the read timeout
      */
     public void send(byte[] data) {
         await(sendAsync(data), config.readTimeout(), "sending to");
     }
 
-    /** Sends {@code text} in UTF-8 as one frame; see {@link #send(byte[])}. */
+    /**
+     * Sends {@code text} in UTF-8 as one frame; see {@link #send(byte[])}.
+     *
+     * @param text the frame's text
+     * @throws ClientException if the write fails or does not finish within the read timeout
+     */
     public void send(String text) {
         send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends {@code data} as one frame; the future completes when it is written, or fails with a ClientException. */
+    /**
+     * Sends {@code data} as one frame, without waiting.
+     *
+     * @param data the frame's bytes; copied
+     * @return a future that completes when the frame is written, or fails with a {@link ClientException}
+     */
     public CompletableFuture<Void> sendAsync(byte[] data) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         channel.writeAndFlush(Unpooled.wrappedBuffer(data.clone())).addListener(f -> {
@@ -191,13 +211,20 @@ public final class Client implements AutoCloseable {
     /**
      * Waits up to the read timeout for the next frame.
      *
+     * @return the frame's bytes
      * @throws ClientException {@code TIMED_OUT} if none comes in time, {@code CLOSED} if the peer closed first
      */
     public byte[] receive() {
         return receive(config.readTimeout());
     }
 
-    /** Waits up to {@code timeout} for the next frame; see {@link #receive()}. */
+    /**
+     * Waits up to {@code timeout} for the next frame; see {@link #receive()}.
+     *
+     * @param timeout how long to wait
+     * @return the frame's bytes
+     * @throws ClientException {@code TIMED_OUT} if none comes in time, {@code CLOSED} if the peer closed first
+     */
     public byte[] receive(Duration timeout) {
         CompletableFuture<byte[]> next = inbox.next();
         try {
@@ -207,7 +234,12 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    /** The next frame, when it comes; fails with a ClientException ({@code CLOSED}) if the peer closes first. */
+    /**
+     * The next frame, without waiting.
+     *
+     * @return a future that completes with the next frame's bytes, or fails with a {@link ClientException} ({@code
+     *     CLOSED}) if the peer closes first
+     */
     public CompletableFuture<byte[]> receiveAsync() {
         return inbox.next();
     }
@@ -216,6 +248,8 @@ public final class Client implements AutoCloseable {
      * Sends {@code data} as one frame and returns the next frame received. Each step waits at most the read timeout,
      * and the two together at most the exchange timeout.
      *
+     * @param data the frame to send; copied
+     * @return the reply frame's bytes
      * @throws ClientException {@code TIMED_OUT} if either bound passes, {@code CLOSED} if the peer closes first
      */
     public byte[] request(byte[] data) {
@@ -229,7 +263,13 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    /** Sends {@code text} as one frame and returns the next frame received, both in UTF-8; see {@link #request(byte[])}. */
+    /**
+     * Sends {@code text} as one frame and returns the next frame received, both in UTF-8; see {@link #request(byte[])}.
+     *
+     * @param text the frame to send
+     * @return the reply frame as text
+     * @throws ClientException {@code TIMED_OUT} if either bound passes, {@code CLOSED} if the peer closes first
+     */
     public String request(String text) {
         return new String(request(text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     }
@@ -240,6 +280,7 @@ public final class Client implements AutoCloseable {
      * timeout to come, and all of them together the exchange timeout, so a server that trickles data forever cannot
      * hold the caller forever.
      *
+     * @return the frames, in the order they came; empty if the peer closed without sending
      * @throws ClientException {@code TIMED_OUT} if either bound passes; {@code RESET} or another reason if the
      *     connection fails
      */

@@ -34,7 +34,19 @@ public record ClientConfig(
         Duration readTimeout,
         Duration exchangeTimeout) {
 
-    /** Checks every value. */
+    /**
+     * Checks every value.
+     *
+     * @param endpoint where to connect
+     * @param framing how the stream is cut into frames
+     * @param io which transport carries the socket
+     * @param bufferSize the most bytes one read returns, 0 to 64 MiB; 0 for automatic
+     * @param socketOptions options set on the socket; copied
+     * @param connectTimeout how long a connect may take; positive
+     * @param readTimeout how long any single wait may take; positive
+     * @param exchangeTimeout how long one whole exchange may take; positive
+     * @throws IllegalArgumentException naming the value that is out of range
+     */
     public ClientConfig {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(framing, "framing");
@@ -57,7 +69,10 @@ public record ClientConfig(
     }
 
     /**
-     * {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read, 30 s per exchange.
+     * The defaults: {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read, 30 s
+     * per exchange.
+     *
+     * @return the default configuration
      */
     public static ClientConfig defaults() {
         return new ClientConfig(
@@ -74,6 +89,7 @@ public record ClientConfig(
     /**
      * Checks what the constructor cannot check field by field: framing and socket options against the socket kind.
      *
+     * @return this configuration
      * @throws IllegalArgumentException saying what does not fit
      */
     public ClientConfig validate() {
@@ -82,31 +98,56 @@ public record ClientConfig(
         return this;
     }
 
-    /** A copy that connects to {@code newEndpoint}. */
+    /**
+     * A copy that connects to {@code newEndpoint}.
+     *
+     * @param newEndpoint where to connect
+     * @return the copy
+     */
     public ClientConfig withEndpoint(Endpoint newEndpoint) {
         return new ClientConfig(
                 newEndpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
-    /** A copy with {@code newFraming}. */
+    /**
+     * A copy with {@code newFraming}.
+     *
+     * @param newFraming how the stream is cut into frames
+     * @return the copy
+     */
     public ClientConfig withFraming(Framing newFraming) {
         return new ClientConfig(
                 endpoint, newFraming, io, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
-    /** A copy on {@code newIo}. */
+    /**
+     * A copy on {@code newIo}.
+     *
+     * @param newIo which transport carries the socket
+     * @return the copy
+     */
     public ClientConfig withIo(Io newIo) {
         return new ClientConfig(
                 endpoint, framing, newIo, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
-    /** A copy whose reads return at most {@code newBufferSize} bytes (0: automatic). */
+    /**
+     * A copy whose reads return at most {@code newBufferSize} bytes.
+     *
+     * @param newBufferSize the most bytes one read returns, 0 to 64 MiB; 0 for automatic
+     * @return the copy
+     */
     public ClientConfig withBufferSize(int newBufferSize) {
         return new ClientConfig(
                 endpoint, framing, io, newBufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
     }
 
-    /** A copy that also sets {@code setting} (a later setting of the same option wins). */
+    /**
+     * A copy that also sets {@code setting} (a later setting of the same option wins).
+     *
+     * @param setting the socket option and its value
+     * @return the copy
+     */
     public ClientConfig withSocketOption(SocketSetting setting) {
         List<SocketSetting> more = new ArrayList<>(socketOptions);
         more.removeIf(existing -> existing.name().equals(setting.name()));
@@ -114,19 +155,34 @@ public record ClientConfig(
         return new ClientConfig(endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout);
     }
 
-    /** A copy with connect timeout {@code newTimeout}. */
+    /**
+     * A copy with connect timeout {@code newTimeout}.
+     *
+     * @param newTimeout how long a connect may take; positive
+     * @return the copy
+     */
     public ClientConfig withConnectTimeout(Duration newTimeout) {
         return new ClientConfig(
                 endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout, exchangeTimeout);
     }
 
-    /** A copy with read timeout {@code newTimeout}. */
+    /**
+     * A copy with read timeout {@code newTimeout}.
+     *
+     * @param newTimeout how long any single wait may take; positive
+     * @return the copy
+     */
     public ClientConfig withReadTimeout(Duration newTimeout) {
         return new ClientConfig(
                 endpoint, framing, io, bufferSize, socketOptions, connectTimeout, newTimeout, exchangeTimeout);
     }
 
-    /** A copy with exchange timeout {@code newTimeout}. */
+    /**
+     * A copy with exchange timeout {@code newTimeout}.
+     *
+     * @param newTimeout how long one whole exchange may take; positive
+     * @return the copy
+     */
     public ClientConfig withExchangeTimeout(Duration newTimeout) {
         return new ClientConfig(
                 endpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, newTimeout);

@@ -25,15 +25,22 @@ public final class ClientException extends RuntimeException {
         IO
     }
 
+    /** Why the operation failed. */
     private final Reason reason;
 
-    /** A failure for {@code reason}, with a one-line message and the exception behind it (may be null). */
+    /**
+     * A failure for {@code reason}.
+     *
+     * @param reason why the operation failed
+     * @param message one line that names the endpoint and the cause
+     * @param cause the exception behind it, or null
+     */
     public ClientException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }
 
-    /** Why the operation failed. */
+    /** {@return why the operation failed} */
     public Reason reason() {
         return reason;
     }

@@ -31,7 +31,7 @@ public final class Framing {
         /** Frames have one fixed size. */
         FIXED;
 
-        /** The lower-case name, as typed on the command line. */
+        /** {@return the lower-case name, as typed on the command line} */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -53,17 +53,34 @@ public final class Framing {
         this.maxFrameLength = maxFrameLength;
     }
 
-    /** Each read is one frame, as the tutorial's {@code recv} loop sees it. */
+    /**
+     * Each read is one frame, as the tutorial's {@code recv} loop sees it.
+     *
+     * @return raw framing
+     */
     public static Framing raw() {
         return RAW;
     }
 
-    /** Lines ending in {@code \n} or {@code \r\n}, at most {@code maxFrameLength} bytes before the terminator. */
+    /**
+     * Lines ending in {@code \n} or {@code \r\n}, at most {@code maxFrameLength} bytes before the terminator.
+     *
+     * @param maxFrameLength the longest line accepted, terminator not counted; at least 1
+     * @return line framing
+     * @throws IllegalArgumentException if {@code maxFrameLength} is below 1
+     */
     public static Framing line(int maxFrameLength) {
         return new Framing(Kind.LINE, new byte[] {'\n'}, 0, 0, checkMax(maxFrameLength));
     }
 
-    /** Frames ending in {@code delimiter}, at most {@code maxFrameLength} bytes before it. */
+    /**
+     * Frames ending in {@code delimiter}, at most {@code maxFrameLength} bytes before it.
+     *
+     * @param delimiter the bytes that end each frame; copied
+     * @param maxFrameLength the longest frame accepted, delimiter not counted; at least 1
+     * @return delimiter framing
+     * @throws IllegalArgumentException if the delimiter is empty or {@code maxFrameLength} is below 1
+     */
     public static Framing delimiter(byte[] delimiter, int maxFrameLength) {
         Objects.requireNonNull(delimiter, "delimiter");
         if (delimiter.length == 0) {
@@ -75,6 +92,11 @@ public final class Framing {
     /**
      * Frames preceded by their length as a big-endian unsigned integer of {@code fieldBytes} (1, 2, 3, 4 or 8) bytes;
      * payloads longer than {@code maxFrameLength} are refused.
+     *
+     * @param fieldBytes the size of the length field: 1, 2, 3, 4 or 8
+     * @param maxFrameLength the longest payload accepted, length field not counted; at least 1
+     * @return length-prefix framing
+     * @throws IllegalArgumentException if {@code fieldBytes} is another size or {@code maxFrameLength} is below 1
      */
     public static Framing length(int fieldBytes, int maxFrameLength) {
         if (fieldBytes != 1 && fieldBytes != 2 && fieldBytes != 3 && fieldBytes != 4 && fieldBytes != 8) {
@@ -83,7 +105,13 @@ public final class Framing {
         return new Framing(Kind.LENGTH, null, fieldBytes, 0, checkMax(maxFrameLength));
     }
 
-    /** Frames of exactly {@code frameSize} bytes. */
+    /**
+     * Frames of exactly {@code frameSize} bytes.
+     *
+     * @param frameSize the size of every frame; at least 1
+     * @return fixed-size framing
+     * @throws IllegalArgumentException if {@code frameSize} is below 1
+     */
     public static Framing fixed(int frameSize) {
         if (frameSize < 1) {
             throw new IllegalArgumentException("frame size must be at least 1 byte, not " + frameSize);
@@ -101,6 +129,7 @@ public final class Framing {
     /**
      * Checks that this framing fits a socket: datagram sockets keep message boundaries, so only raw framing applies.
      *
+     * @param datagram whether the socket is a datagram socket
      * @param scheme the socket's URI scheme, for the message
      * @throws IllegalArgumentException if it does not fit
      */
@@ -111,12 +140,15 @@ public final class Framing {
         }
     }
 
-    /** Which framing this is. */
+    /** {@return which framing this is} */
     public Kind kind() {
         return kind;
     }
 
-    /** The longest frame accepted, in bytes, terminator or length field not counted; 0 for raw (reads are frames). */
+    /**
+     * {@return the longest frame accepted, in bytes, terminator or length field not counted} 0 for raw framing, whose
+     * frames are whatever one read returns.
+     */
     public int maxFrameLength() {
         return maxFrameLength;
     }
@@ -124,6 +156,8 @@ public final class Framing {
     /**
      * Adds this framing's decoder and encoder to the end of {@code pipeline}, named {@code frameDecoder} and {@code
      * frameEncoder}; raw framing adds nothing.
+     *
+     * @param pipeline the channel's pipeline
      */
     public void addTo(ChannelPipeline pipeline) {
         ChannelHandler decoder = newDecoder();

@@ -94,59 +94,108 @@ public final class Reaction {
         this.steps = List.copyOf(steps);
     }
 
-    /** Sends {@code data} as one frame (or datagram). */
+    /**
+     * Sends {@code data} as one frame (or datagram).
+     *
+     * @param data the bytes to send; copied
+     * @return the reaction
+     */
     public static Reaction reply(byte[] data) {
         return DROP.thenReply(data);
     }
 
-    /** Sends {@code text}, in UTF-8, as one frame (or datagram). */
+    /**
+     * Sends {@code text}, in UTF-8, as one frame (or datagram).
+     *
+     * @param text the text to send
+     * @return the reaction
+     */
     public static Reaction reply(String text) {
         return DROP.thenReply(text);
     }
 
-    /** Sends back the frame being reacted to. */
+    /**
+     * Sends back the frame being reacted to.
+     *
+     * @return the reaction
+     */
     public static Reaction echo() {
         return DROP.thenEcho();
     }
 
-    /** Waits {@code duration} (then runs the steps added after it). */
+    /**
+     * Waits {@code duration} (then runs the steps added after it).
+     *
+     * @param duration how long to wait; not negative
+     * @return the reaction
+     */
     public static Reaction delay(Duration duration) {
         return DROP.thenDelay(duration);
     }
 
-    /** Shuts down the server's sending side of the connection; see the class documentation. */
+    /**
+     * Shuts down the server's sending side of the connection; see the class documentation.
+     *
+     * @return the reaction
+     */
     public static Reaction halfClose() {
         return DROP.thenHalfClose();
     }
 
-    /** Closes the connection; see the class documentation. */
+    /**
+     * Closes the connection; see the class documentation.
+     *
+     * @return the reaction
+     */
     public static Reaction close() {
         return DROP.thenClose();
     }
 
-    /** Resets the connection; see the class documentation. */
+    /**
+     * Resets the connection; see the class documentation.
+     *
+     * @return the reaction
+     */
     public static Reaction reset() {
         return DROP.thenReset();
     }
 
-    /** Answers nothing: the frame is only recorded. */
+    /**
+     * Answers nothing: the frame is only recorded.
+     *
+     * @return the reaction
+     */
     public static Reaction drop() {
         return DROP;
     }
 
-    /** This reaction, then sending {@code data} as one frame (or datagram). */
+    /**
+     * This reaction, then sending {@code data} as one frame (or datagram).
+     *
+     * @param data the bytes to send; copied
+     * @return the longer reaction
+     */
     public Reaction thenReply(byte[] data) {
         Objects.requireNonNull(data, "data");
         return then(new Reply(data.clone()));
     }
 
-    /** This reaction, then sending {@code text}, in UTF-8, as one frame (or datagram). */
+    /**
+     * This reaction, then sending {@code text}, in UTF-8, as one frame (or datagram).
+     *
+     * @param text the text to send
+     * @return the longer reaction
+     */
     public Reaction thenReply(String text) {
         Objects.requireNonNull(text, "text");
         return then(new Reply(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** This reaction, then sending back the frame being reacted to. */
+    /**
+     * This reaction, then sending back the frame being reacted to.
+     *
+     * @return the longer reaction
+     */
     public Reaction thenEcho() {
         return then(new Echo());
     }
@@ -154,6 +203,8 @@ public final class Reaction {
     /**
      * This reaction, then waiting {@code duration} before the next step.
      *
+     * @param duration how long to wait
+     * @return the longer reaction
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public Reaction thenDelay(Duration duration) {
@@ -164,17 +215,29 @@ public final class Reaction {
         return then(new Delay(duration));
     }
 
-    /** This reaction, then shutting down the server's sending side. */
+    /**
+     * This reaction, then shutting down the server's sending side.
+     *
+     * @return the longer reaction
+     */
     public Reaction thenHalfClose() {
         return then(new HalfClose());
     }
 
-    /** This reaction, then closing the connection. */
+    /**
+     * This reaction, then closing the connection.
+     *
+     * @return the longer reaction
+     */
     public Reaction thenClose() {
         return then(new Close());
     }
 
-    /** This reaction, then resetting the connection. */
+    /**
+     * This reaction, then resetting the connection.
+     *
+     * @return the longer reaction
+     */
     public Reaction thenReset() {
         return then(new Reset());
     }
@@ -182,6 +245,8 @@ public final class Reaction {
     /**
      * This reaction's steps, then {@code next}'s.
      *
+     * @param next the steps to add
+     * @return the longer reaction
      * @throws IllegalStateException if this reaction ends with {@code close} or {@code reset} and {@code next} has
      *     steps
      */

@@ -18,24 +18,30 @@ import java.util.Objects;
  * @param data the frame's bytes (a copy on the way in and on the way out, so a test cannot change what was recorded)
  */
 public record RecordedFrame(int connection, SocketAddress peer, byte[] data) {
-    /** Copies {@code data}. */
+    /**
+     * Copies {@code data}.
+     *
+     * @param connection which connection it came on, numbered from 1; 0 for a datagram
+     * @param peer who sent it
+     * @param data the frame's bytes; copied
+     */
     public RecordedFrame {
         Objects.requireNonNull(data, "data");
         data = data.clone();
     }
 
-    /** A copy of the frame's bytes. */
+    /** {@return a copy of the frame's bytes} */
     @Override
     public byte[] data() {
         return data.clone();
     }
 
-    /** The frame's bytes decoded as UTF-8 (malformed sequences become U+FFFD). */
+    /** {@return the frame's bytes decoded as UTF-8 (malformed sequences become U+FFFD)} */
     public String utf8() {
         return new String(data, StandardCharsets.UTF_8);
     }
 
-    /** Whether this frame came as a datagram rather than on a connection. */
+    /** {@return whether this frame came as a datagram rather than on a connection} */
     public boolean isDatagram() {
         return connection == 0;
     }

@@ -54,6 +54,8 @@ public final class RecordingServer implements AutoCloseable {
      * Starts a recording server on {@code endpoint} (port 0: any free port, see {@link #endpoint()}), raw framing, the
      * best transport.
      *
+     * @param endpoint where to listen
+     * @return the running server; close it to stop it
      * @throws dev.socketkit.server.ServerException if it cannot bind
      * @see Endpoint#anyLocal(SocketKind)
      */
@@ -67,6 +69,8 @@ public final class RecordingServer implements AutoCloseable {
      * options, listener, shutdown timeout), with its own handler in place of {@code base}'s kind or handler, on one
      * event-loop thread.
      *
+     * @param base the configuration to start from
+     * @return the running server; close it to stop it
      * @throws IllegalArgumentException if the configuration cannot work (see {@link Server#start})
      * @throws IllegalStateException if the chosen transport is not available on this machine
      * @throws dev.socketkit.server.ServerException if it cannot bind
@@ -80,12 +84,15 @@ public final class RecordingServer implements AutoCloseable {
         return new RecordingServer(script, Server.start(config));
     }
 
-    /** Where the server really listens (the real port when port 0 was asked for). */
+    /** {@return where the server really listens (the real port when port 0 was asked for)} */
     public Endpoint endpoint() {
         return server.endpoint();
     }
 
-    /** The running server underneath: its {@linkplain Server#stats() counters}, open connections and transport. */
+    /**
+     * {@return the running server underneath} Its {@linkplain Server#stats() counters}, open connections and
+     * transport.
+     */
     public Server server() {
         return server;
     }
@@ -93,6 +100,8 @@ public final class RecordingServer implements AutoCloseable {
     /**
      * Adds reactions to the script: each frame received from now on takes the next one, in order.
      *
+     * @param reactions the reactions, in the order frames take them
+     * @return this server
      * @throws IllegalArgumentException if a reaction cannot run on this server's socket (a half-close, close or reset
      *     on a datagram socket, a reset on a Unix socket); nothing is enqueued then
      */
@@ -110,6 +119,8 @@ public final class RecordingServer implements AutoCloseable {
      * Sets the reaction for frames that come when the script is used up; {@link Reaction#drop()} (no answer) until
      * set. {@link Reaction#echo()} makes a recording echo server.
      *
+     * @param reaction what the server does with each such frame
+     * @return this server
      * @throws IllegalArgumentException if the reaction cannot run on this server's socket
      */
     public RecordingServer setDefaultReaction(Reaction reaction) {
@@ -123,6 +134,8 @@ public final class RecordingServer implements AutoCloseable {
      * Reaction.reply("220 ready")}, or a connection refused at once, {@code Reaction.close()}. Applies to connections
      * accepted from now on; {@link Reaction#drop()} (nothing) until set. Frames that come meanwhile wait for it.
      *
+     * @param reaction what the server does on each new connection
+     * @return this server
      * @throws IllegalArgumentException on a datagram socket, which has no connections, for a reaction that echoes
      *     (there is no frame yet), or one that cannot run on this server's socket
      */
@@ -143,6 +156,7 @@ public final class RecordingServer implements AutoCloseable {
     /**
      * Takes the oldest frame not taken yet, waiting up to {@link #DEFAULT_TIMEOUT} for one to come.
      *
+     * @return the frame
      * @throws AssertionError if none comes in time, which fails the test with a message saying so
      */
     public RecordedFrame takeFrame() {
@@ -152,6 +166,8 @@ public final class RecordingServer implements AutoCloseable {
     /**
      * Takes the oldest frame not taken yet, waiting up to {@code timeout} for one to come.
      *
+     * @param timeout how long to wait
+     * @return the frame
      * @throws AssertionError if none comes in time, or the waiting thread is interrupted
      */
     public RecordedFrame takeFrame(Duration timeout) {
@@ -169,17 +185,17 @@ public final class RecordingServer implements AutoCloseable {
         }
     }
 
-    /** How many frames the server has received so far, taken or not. */
+    /** {@return how many frames the server has received so far, taken or not} */
     public int frameCount() {
         return script.frameCount.get();
     }
 
-    /** How many connections the server has accepted so far (always 0 on a datagram socket). */
+    /** {@return how many connections the server has accepted so far (always 0 on a datagram socket)} */
     public int connectionCount() {
         return script.connectionCount.get();
     }
 
-    /** How many enqueued reactions no frame has taken yet: 0 once the script is used up. */
+    /** {@return how many enqueued reactions no frame has taken yet: 0 once the script is used up} */
     public int pendingReactions() {
         return script.reactions.size();
     }

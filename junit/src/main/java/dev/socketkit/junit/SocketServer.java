@@ -59,22 +59,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target({ElementType.FIELD, ElementType.PARAMETER})
 @ExtendWith(SocketServerInjector.class)
 public @interface SocketServer {
-    /** Which built-in server runs: echo (the default), welcome or reply. Ignored for a {@link RecordingServer}. */
+    /**
+     * {@return which built-in server runs: echo (the default), welcome or reply} Ignored for a {@link
+     * RecordingServer}.
+     */
     ServerKind kind() default ServerKind.ECHO;
 
-    /** Which kind of socket it listens on: TCP (the default), UDP, Unix stream or Unix datagram. */
+    /** {@return which kind of socket it listens on: TCP (the default), UDP, Unix stream or Unix datagram} */
     SocketKind socket() default SocketKind.TCP;
 
     /**
-     * How the server cuts its input into frames and frames its output, for stream sockets: {@code raw} (the default),
-     * {@code line}, {@code delimiter:TEXT}, {@code length} (a 4-byte prefix), {@code length:N} (an N-byte prefix) or
-     * {@code fixed:N}. Datagram sockets take only {@code raw}.
+     * {@return how the server cuts its input into frames and frames its output, for stream sockets} {@code raw} (the
+     * default), {@code line}, {@code delimiter:TEXT}, {@code length} (a 4-byte prefix), {@code length:N} (an N-byte
+     * prefix) or {@code fixed:N}. Datagram sockets take only {@code raw}.
      */
     String framing() default "raw";
 
     /**
-     * Which transport carries the sockets: {@code auto} (the default: the best available), {@code nio}, {@code epoll},
-     * {@code kqueue} or {@code io_uring}.
+     * {@return which transport carries the sockets} {@code auto} (the default: the best available), {@code nio},
+     * {@code epoll}, {@code kqueue} or {@code io_uring}.
      */
     String io() default "auto";
 }

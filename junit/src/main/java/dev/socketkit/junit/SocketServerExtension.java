@@ -44,7 +44,12 @@ public final class SocketServerExtension implements BeforeAllCallback, BeforeEac
         this.config = config;
     }
 
-    /** An extension that runs a server configured as {@code config} says. */
+    /**
+     * An extension that runs a server configured as {@code config} says.
+     *
+     * @param config the server's configuration, used as given
+     * @return the extension, for a field annotated {@code @RegisterExtension}
+     */
     public static SocketServerExtension of(ServerConfig config) {
         return new SocketServerExtension(Objects.requireNonNull(config, "config"));
     }
@@ -89,6 +94,7 @@ public final class SocketServerExtension implements BeforeAllCallback, BeforeEac
     /**
      * The running server.
      *
+     * @return the server
      * @throws IllegalStateException outside the tests it runs for (before the class starts, or in a static method of
      *     a test class whose extension is an instance field)
      */
@@ -102,7 +108,10 @@ public final class SocketServerExtension implements BeforeAllCallback, BeforeEac
         return running;
     }
 
-    /** Where the running server really listens (the real port when port 0 was asked for); see {@link #server()}. */
+    /**
+     * {@return where the running server really listens (the real port when port 0 was asked for)} See {@link
+     * #server()}.
+     */
     public Endpoint endpoint() {
         return server().endpoint();
     }

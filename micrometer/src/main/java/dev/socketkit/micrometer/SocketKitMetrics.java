@@ -43,12 +43,21 @@ public final class SocketKitMetrics implements MeterBinder {
     private final Server server;
     private final Tags tags;
 
-    /** Meters for {@code server}, tagged with its endpoint. */
+    /**
+     * Meters for {@code server}, tagged with its endpoint.
+     *
+     * @param server the running server
+     */
     public SocketKitMetrics(Server server) {
         this(server, Tags.empty());
     }
 
-    /** Meters for {@code server}, tagged with its endpoint and {@code extraTags}. */
+    /**
+     * Meters for {@code server}, tagged with its endpoint and {@code extraTags}.
+     *
+     * @param server the running server
+     * @param extraTags more tags for every meter, such as the service's name
+     */
     public SocketKitMetrics(Server server, Iterable<Tag> extraTags) {
         this.server = Objects.requireNonNull(server, "server");
         this.tags = Tags.of("endpoint", server.endpoint().toString()).and(extraTags);

@@ -27,12 +27,27 @@ package dev.socketkit.server;
  */
 @FunctionalInterface
 public non-sealed interface BlockingHandler extends ServerHandler {
-    /** Called first, before {@link #handle}; does nothing by default. */
+    /**
+     * Called first, before {@link #handle}; does nothing by default.
+     *
+     * @param request the connection or datagram being served
+     * @throws Exception to give up on the request: logged once with the peer, and the connection closed
+     */
     default void setup(Request request) throws Exception {}
 
-    /** Serves the request: reads its input, writes to its output. */
+    /**
+     * Serves the request: reads its input, writes to its output.
+     *
+     * @param request the connection or datagram being served
+     * @throws Exception to give up on the request: logged once with the peer, and the connection closed
+     */
     void handle(Request request) throws Exception;
 
-    /** Called last, whether or not {@link #setup} and {@link #handle} returned normally; does nothing by default. */
+    /**
+     * Called last, whether or not {@link #setup} and {@link #handle} returned normally; does nothing by default.
+     *
+     * @param request the connection or datagram being served
+     * @throws Exception logged once with the peer; the connection is closed either way
+     */
     default void finish(Request request) throws Exception {}
 }

@@ -25,6 +25,9 @@ import io.netty.channel.ChannelHandler;
  */
 @FunctionalInterface
 public non-sealed interface HandlerFactory extends ServerHandler {
-    /** A handler for one new connection (stream servers) or for the server's socket (datagram servers). */
+    /**
+     * {@return a handler for one new connection (stream servers) or for the server's socket (datagram servers)} Must
+     * not be null.
+     */
     ChannelHandler newHandler();
 }

@@ -79,6 +79,8 @@ public final class Server implements AutoCloseable {
     /**
      * Binds a server as {@code config} says and starts serving; returns once it is listening.
      *
+     * @param config what to serve, where, and how
+     * @return the running server; close it to stop it
      * @throws IllegalArgumentException if the configuration cannot work anywhere (a transport without that kind of
      *     socket, a socket option that does not apply, a Unix path longer than the OS allows)
      * @throws IllegalStateException if the chosen transport is not available on this machine
@@ -301,37 +303,41 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Where the server listens: the requested endpoint, with the real port when port 0 was asked for. */
+    /** {@return where the server listens: the requested endpoint, with the real port when port 0 was asked for} */
     public Endpoint endpoint() {
         return endpoint;
     }
 
-    /** The transport the server runs on. */
+    /** {@return the transport the server runs on} */
     public Transport transport() {
         return transport;
     }
 
-    /** The configuration the server was started with. */
+    /** {@return the configuration the server was started with} */
     public ServerConfig config() {
         return config;
     }
 
-    /** A snapshot of the server's counters: connections, bytes, frames, dropped datagrams, failures. */
+    /** {@return a snapshot of the server's counters: connections, bytes, frames, dropped datagrams, failures} */
     public ServerStats stats() {
         return counters.snapshot();
     }
 
-    /** The number of connections open now (always 0 for datagram servers). */
+    /** {@return the number of connections open now (always 0 for datagram servers)} */
     public int openConnections() {
         return connections.size();
     }
 
-    /** Whether {@link #close()} has been called. */
+    /** {@return whether {@link #close()} has been called} */
     public boolean isClosed() {
         return closed.get();
     }
 
-    /** Blocks until the server is closed, by {@link #close()} from another thread or by its socket failing. */
+    /**
+     * Blocks until the server is closed, by {@link #close()} from another thread or by its socket failing.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public void awaitClose() throws InterruptedException {
         channel.closeFuture().await();
     }

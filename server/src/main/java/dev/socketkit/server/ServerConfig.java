@@ -79,6 +79,8 @@ public final class ServerConfig {
     /**
      * An echo server on {@code tcp://127.0.0.1:8090}, raw framing, the best transport, the system's listen backlog,
      * one event-loop thread per core, the tutorial's texts, and at most 1.5 s to finish pending writes on close.
+     *
+     * @return the default configuration
      */
     public static ServerConfig defaults() {
         Draft draft = new Draft();
@@ -102,6 +104,7 @@ public final class ServerConfig {
      * Checks what cannot be checked value by value: framing applies to stream sockets only, and each socket option to
      * the endpoint's kind of socket.
      *
+     * @return this configuration
      * @throws IllegalArgumentException saying what does not fit
      */
     public ServerConfig validate() {
@@ -110,80 +113,88 @@ public final class ServerConfig {
         return this;
     }
 
-    /** Which built-in server runs when no {@link #handler()} is set. */
+    /** {@return which built-in server runs when no {@link #handler()} is set} */
     public ServerKind kind() {
         return kind;
     }
 
-    /** The handler set with {@code withHandler}, if any; without one the {@link #kind()}'s built-in handler runs. */
+    /**
+     * {@return the handler set with {@code withHandler}, if any} Without one the {@link #kind()}'s built-in handler
+     * runs.
+     */
     public Optional<ServerHandler> handler() {
         return Optional.ofNullable(handler);
     }
 
-    /** Where the server listens; port 0 asks for any free port. */
+    /** {@return where the server listens; port 0 asks for any free port} */
     public Endpoint endpoint() {
         return endpoint;
     }
 
-    /** How the byte stream is cut into frames (stream sockets only; datagrams are frames already). */
+    /** {@return how the byte stream is cut into frames (stream sockets only; datagrams are frames already)} */
     public Framing framing() {
         return framing;
     }
 
-    /** Which transport carries the sockets. */
+    /** {@return which transport carries the sockets} */
     public Io io() {
         return io;
     }
 
-    /** The listen backlog of stream servers, {@code listen(N)} in the tutorial. */
+    /** {@return the listen backlog of stream servers, {@code listen(N)} in the tutorial} */
     public int backlog() {
         return backlog;
     }
 
     /**
-     * The most bytes one read returns, as {@code recv(N)}; {@link #AUTO_BUFFER_SIZE} lets stream reads size themselves
-     * up to 64 KiB and datagram reads take the largest datagram whole.
+     * {@return the most bytes one read returns, as {@code recv(N)}} {@link #AUTO_BUFFER_SIZE} lets stream reads size
+     * themselves up to 64 KiB and datagram reads take the largest datagram whole.
      */
     public int bufferSize() {
         return bufferSize;
     }
 
-    /** Event-loop threads of a stream server (a datagram server has one socket and uses one). */
+    /** {@return the event-loop threads of a stream server (a datagram server has one socket and uses one)} */
     public int threads() {
         return threads;
     }
 
-    /** Options set on the sockets, the tutorial's {@code setsockopt}. */
+    /** {@return the options set on the sockets, the tutorial's {@code setsockopt}} */
     public List<SocketSetting> socketOptions() {
         return socketOptions;
     }
 
-    /** What {@code welcome} sends on each new connection. */
+    /** {@return what {@code welcome} sends on each new connection} */
     public String greeting() {
         return greeting;
     }
 
-    /** What {@code welcome} puts before each frame it answers. */
+    /** {@return what {@code welcome} puts before each frame it answers} */
     public String dataPrefix() {
         return dataPrefix;
     }
 
-    /** What {@code reply} answers. */
+    /** {@return what {@code reply} answers} */
     public String replyText() {
         return replyText;
     }
 
-    /** How long {@link Server#close()} lets pending writes and running blocking handlers finish. */
+    /** {@return how long {@link Server#close()} lets pending writes and running blocking handlers finish} */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
 
-    /** The hooks called as connections open, close and fail. */
+    /** {@return the hooks called as connections open, close and fail} */
     public ServerListener listener() {
         return listener;
     }
 
-    /** A copy that runs the built-in {@code newKind}, and no handler of its own. */
+    /**
+     * A copy that runs the built-in {@code newKind}, and no handler of its own.
+     *
+     * @param newKind the built-in server
+     * @return the copy
+     */
     public ServerConfig withKind(ServerKind newKind) {
         return edit(draft -> {
             draft.kind = newKind;
@@ -191,49 +202,94 @@ public final class ServerConfig {
         });
     }
 
-    /** A copy whose connections are served by handlers from {@code factory}, event-loop style. */
+    /**
+     * A copy whose connections are served by handlers from {@code factory}, event-loop style.
+     *
+     * @param factory makes the handler for each connection, or for a datagram server's socket
+     * @return the copy
+     */
     public ServerConfig withHandler(HandlerFactory factory) {
         Objects.requireNonNull(factory, "factory");
         return edit(draft -> draft.handler = factory);
     }
 
-    /** A copy whose connections (or datagrams) are served by {@code blockingHandler}, off the event loop. */
+    /**
+     * A copy whose connections (or datagrams) are served by {@code blockingHandler}, off the event loop.
+     *
+     * @param blockingHandler serves every connection or datagram, concurrently
+     * @return the copy
+     */
     public ServerConfig withHandler(BlockingHandler blockingHandler) {
         Objects.requireNonNull(blockingHandler, "blockingHandler");
         return edit(draft -> draft.handler = blockingHandler);
     }
 
-    /** A copy that listens on {@code newEndpoint}. */
+    /**
+     * A copy that listens on {@code newEndpoint}.
+     *
+     * @param newEndpoint where to listen; port 0 for any free port
+     * @return the copy
+     */
     public ServerConfig withEndpoint(Endpoint newEndpoint) {
         return edit(draft -> draft.endpoint = newEndpoint);
     }
 
-    /** A copy with {@code newFraming}. */
+    /**
+     * A copy with {@code newFraming}.
+     *
+     * @param newFraming how the byte stream is cut into frames
+     * @return the copy
+     */
     public ServerConfig withFraming(Framing newFraming) {
         return edit(draft -> draft.framing = newFraming);
     }
 
-    /** A copy on {@code newIo}. */
+    /**
+     * A copy on {@code newIo}.
+     *
+     * @param newIo which transport carries the sockets
+     * @return the copy
+     */
     public ServerConfig withIo(Io newIo) {
         return edit(draft -> draft.io = newIo);
     }
 
-    /** A copy with listen backlog {@code newBacklog}. */
+    /**
+     * A copy with listen backlog {@code newBacklog}.
+     *
+     * @param newBacklog the listen backlog; not negative
+     * @return the copy
+     */
     public ServerConfig withBacklog(int newBacklog) {
         return edit(draft -> draft.backlog = newBacklog);
     }
 
-    /** A copy whose reads return at most {@code newBufferSize} bytes ({@link #AUTO_BUFFER_SIZE}: automatic). */
+    /**
+     * A copy whose reads return at most {@code newBufferSize} bytes.
+     *
+     * @param newBufferSize up to {@link #MAX_BUFFER_SIZE}; {@link #AUTO_BUFFER_SIZE} for automatic
+     * @return the copy
+     */
     public ServerConfig withBufferSize(int newBufferSize) {
         return edit(draft -> draft.bufferSize = newBufferSize);
     }
 
-    /** A copy with {@code newThreads} event-loop threads. */
+    /**
+     * A copy with {@code newThreads} event-loop threads.
+     *
+     * @param newThreads 1 to 1024
+     * @return the copy
+     */
     public ServerConfig withThreads(int newThreads) {
         return edit(draft -> draft.threads = newThreads);
     }
 
-    /** A copy that also sets {@code setting} (a later setting of the same option wins). */
+    /**
+     * A copy that also sets {@code setting} (a later setting of the same option wins).
+     *
+     * @param setting the socket option and its value
+     * @return the copy
+     */
     public ServerConfig withSocketOption(SocketSetting setting) {
         List<SocketSetting> more = new ArrayList<>(socketOptions);
         more.removeIf(existing -> existing.name().equals(setting.name()));
@@ -241,27 +297,52 @@ public final class ServerConfig {
         return edit(draft -> draft.socketOptions = more);
     }
 
-    /** A copy whose welcome server greets with {@code newGreeting}. */
+    /**
+     * A copy whose welcome server greets with {@code newGreeting}.
+     *
+     * @param newGreeting the greeting, sent in UTF-8
+     * @return the copy
+     */
     public ServerConfig withGreeting(String newGreeting) {
         return edit(draft -> draft.greeting = newGreeting);
     }
 
-    /** A copy whose welcome server prefixes answers with {@code newDataPrefix}. */
+    /**
+     * A copy whose welcome server prefixes answers with {@code newDataPrefix}.
+     *
+     * @param newDataPrefix the prefix, sent in UTF-8
+     * @return the copy
+     */
     public ServerConfig withDataPrefix(String newDataPrefix) {
         return edit(draft -> draft.dataPrefix = newDataPrefix);
     }
 
-    /** A copy whose reply server answers {@code newReplyText}. */
+    /**
+     * A copy whose reply server answers {@code newReplyText}.
+     *
+     * @param newReplyText the answer, sent in UTF-8
+     * @return the copy
+     */
     public ServerConfig withReplyText(String newReplyText) {
         return edit(draft -> draft.replyText = newReplyText);
     }
 
-    /** A copy whose {@link Server#close()} waits at most {@code newShutdownTimeout} for pending work. */
+    /**
+     * A copy whose {@link Server#close()} waits at most {@code newShutdownTimeout} for pending work.
+     *
+     * @param newShutdownTimeout how long to wait; not negative
+     * @return the copy
+     */
     public ServerConfig withShutdownTimeout(Duration newShutdownTimeout) {
         return edit(draft -> draft.shutdownTimeout = newShutdownTimeout);
     }
 
-    /** A copy that calls {@code newListener}'s hooks (replacing any listener set before). */
+    /**
+     * A copy that calls {@code newListener}'s hooks (replacing any listener set before).
+     *
+     * @param newListener the hooks; {@link ServerListener#NONE} for none
+     * @return the copy
+     */
     public ServerConfig withListener(ServerListener newListener) {
         return edit(draft -> draft.listener = newListener);
     }

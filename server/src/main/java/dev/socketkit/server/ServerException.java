@@ -7,7 +7,12 @@ package dev.socketkit.server;
 public final class ServerException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** A failure with a user-facing message and the exception behind it. */
+    /**
+     * A failure with a user-facing message and the exception behind it.
+     *
+     * @param message one line that names the address and the cause
+     * @param cause the exception behind it, or null
+     */
     public ServerException(String message, Throwable cause) {
         super(message, cause);
     }

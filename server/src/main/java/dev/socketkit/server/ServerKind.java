@@ -15,7 +15,7 @@ public enum ServerKind {
     /** Reads one frame, answers a fixed text and closes (the one-shot server); answers every datagram with the text. */
     REPLY;
 
-    /** The lower-case name, as {@code socketkit serve} takes it. */
+    /** {@return the lower-case name, as {@code socketkit serve} takes it} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

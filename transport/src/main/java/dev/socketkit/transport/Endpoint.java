@@ -37,22 +37,48 @@ public final class Endpoint {
         this.path = path;
     }
 
-    /** A TCP endpoint; {@code port} 0 asks for any free port when binding. */
+    /**
+     * A TCP endpoint; {@code port} 0 asks for any free port when binding.
+     *
+     * @param host a host name or address literal; an IPv6 literal with or without brackets
+     * @param port 0 to 65535
+     * @return the endpoint
+     * @throws IllegalArgumentException if the host is empty or the port out of range
+     */
     public static Endpoint tcp(String host, int port) {
         return inet(SocketKind.TCP, host, port);
     }
 
-    /** A UDP endpoint; {@code port} 0 asks for any free port when binding. */
+    /**
+     * A UDP endpoint; {@code port} 0 asks for any free port when binding.
+     *
+     * @param host a host name or address literal; an IPv6 literal with or without brackets
+     * @param port 0 to 65535
+     * @return the endpoint
+     * @throws IllegalArgumentException if the host is empty or the port out of range
+     */
     public static Endpoint udp(String host, int port) {
         return inet(SocketKind.UDP, host, port);
     }
 
-    /** A Unix-domain stream endpoint at {@code path}, absolute or relative to the working directory. */
+    /**
+     * A Unix-domain stream endpoint at {@code path}, absolute or relative to the working directory.
+     *
+     * @param path the socket file's path
+     * @return the endpoint
+     * @throws IllegalArgumentException if the path is empty or holds a NUL character
+     */
     public static Endpoint unix(String path) {
         return unix(SocketKind.UNIX, path);
     }
 
-    /** A Unix-domain datagram endpoint at {@code path}, absolute or relative to the working directory. */
+    /**
+     * A Unix-domain datagram endpoint at {@code path}, absolute or relative to the working directory.
+     *
+     * @param path the socket file's path
+     * @return the endpoint
+     * @throws IllegalArgumentException if the path is empty or holds a NUL character
+     */
     public static Endpoint unixgram(String path) {
         return unix(SocketKind.UNIXGRAM, path);
     }
@@ -61,6 +87,9 @@ public final class Endpoint {
      * A fresh local endpoint of {@code kind}, for tests and embedded servers that need one and do not care where:
      * {@code 127.0.0.1} port 0 (any free port, known once bound) for TCP and UDP, and for Unix sockets a new path in
      * {@code java.io.tmpdir} that nothing uses yet, {@code socketkit-<random>.sock}.
+     *
+     * @param kind the kind of socket
+     * @return a new endpoint of that kind
      */
     public static Endpoint anyLocal(SocketKind kind) {
         Objects.requireNonNull(kind, "kind");
@@ -98,6 +127,9 @@ public final class Endpoint {
     /**
      * Parses an endpoint URI.
      *
+     * @param text a URI such as {@code tcp://127.0.0.1:8090} or {@code unix:///run/app.sock}, or a bare {@code
+     *     HOST:PORT}; surrounding white space is ignored
+     * @return the endpoint
      * @throws IllegalArgumentException naming the part of {@code text} that is wrong
      */
     public static Endpoint parse(String text) {
@@ -209,24 +241,36 @@ public final class Endpoint {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
-    /** What kind of socket this endpoint names. */
+    /** {@return what kind of socket this endpoint names} */
     public SocketKind kind() {
         return kind;
     }
 
-    /** The host name or address literal (without brackets) of a TCP or UDP endpoint. */
+    /**
+     * {@return the host name or address literal (without brackets) of a TCP or UDP endpoint}
+     *
+     * @throws IllegalStateException if this is a Unix-domain endpoint
+     */
     public String host() {
         requireInet();
         return host;
     }
 
-    /** The port of a TCP or UDP endpoint; 0 means any free port. */
+    /**
+     * {@return the port of a TCP or UDP endpoint; 0 means any free port}
+     *
+     * @throws IllegalStateException if this is a Unix-domain endpoint
+     */
     public int port() {
         requireInet();
         return port;
     }
 
-    /** The filesystem path of a Unix-domain endpoint, as given (absolute or relative). */
+    /**
+     * {@return the filesystem path of a Unix-domain endpoint, as given (absolute or relative)}
+     *
+     * @throws IllegalStateException if this is a TCP or UDP endpoint
+     */
     public String path() {
         if (!kind.isUnix()) {
             throw new IllegalStateException(this + " has no path");
@@ -234,24 +278,45 @@ public final class Endpoint {
         return path;
     }
 
-    /** The length in bytes of the path as the kernel sees it (UTF-8), for checking it against {@code sun_path}. */
+    /**
+     * {@return the length in bytes of the path as the kernel sees it (UTF-8)} For checking it against {@code
+     * sun_path}.
+     *
+     * @throws IllegalStateException if this is a TCP or UDP endpoint
+     */
     public int pathLengthInBytes() {
         return path().getBytes(StandardCharsets.UTF_8).length;
     }
 
-    /** A copy of this TCP or UDP endpoint with another port. */
+    /**
+     * A copy of this TCP or UDP endpoint with another port.
+     *
+     * @param newPort 0 to 65535
+     * @return the copy
+     * @throws IllegalStateException if this is a Unix-domain endpoint
+     */
     public Endpoint withPort(int newPort) {
         requireInet();
         return inet(kind, host, newPort);
     }
 
-    /** The socket address to bind or connect to; resolves the host name. */
+    /**
+     * {@return the socket address to bind or connect to} Resolves the host name.
+     *
+     * @throws IllegalStateException if this is a Unix-domain endpoint
+     */
     public InetSocketAddress inetSocketAddress() {
         requireInet();
         return new InetSocketAddress(host, port);
     }
 
-    /** The endpoint of the same kind at the address a socket actually bound to (the real port after port 0). */
+    /**
+     * The endpoint of the same kind at the address a socket actually bound to (the real port after port 0).
+     *
+     * @param kind {@link SocketKind#TCP} or {@link SocketKind#UDP}
+     * @param address the bound address
+     * @return the endpoint, with the address in RFC 5952 form ({@code ::1})
+     */
     public static Endpoint of(SocketKind kind, InetSocketAddress address) {
         // RFC 5952 text (::1, not 0:0:0:0:0:0:0:1), so the listening line reads as people write addresses.
         String host =

@@ -33,12 +33,21 @@ public enum Io {
         this.transport = transport;
     }
 
-    /** The name users type after {@code --io}: {@code auto}, {@code nio}, {@code epoll}, {@code io_uring}, … */
+    /**
+     * {@return the name users type after {@code --io}: {@code auto}, {@code nio}, {@code epoll}, {@code io_uring},
+     * {@code kqueue}}
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses an {@code --io} value, case-insensitively. */
+    /**
+     * Parses an {@code --io} value, case-insensitively.
+     *
+     * @param text an {@link #id()} or constant name
+     * @return the choice
+     * @throws IllegalArgumentException naming the unknown value and the known ones
+     */
     public static Io parse(String text) {
         for (Io io : values()) {
             if (io.id().equalsIgnoreCase(text.strip()) || io.name().equalsIgnoreCase(text.strip())) {
@@ -52,6 +61,8 @@ public enum Io {
     /**
      * Chooses the transport for a socket of {@code kind}, without starting anything.
      *
+     * @param kind the kind of socket to carry
+     * @return the named transport, or for {@code AUTO} the first available in order of preference
      * @throws IllegalArgumentException if the named transport has no sockets of that kind anywhere (a usage error)
      * @throws IllegalStateException if the named transport, or for {@code AUTO} every transport that could carry the
      *     kind, is not available on this machine

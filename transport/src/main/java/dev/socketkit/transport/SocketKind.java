@@ -23,22 +23,22 @@ public enum SocketKind {
         this.unix = unix;
     }
 
-    /** The URI scheme, such as {@code tcp} or {@code unixgram}. */
+    /** {@return the URI scheme, such as {@code tcp} or {@code unixgram}} */
     public String scheme() {
         return scheme;
     }
 
-    /** Whether sockets of this kind carry datagrams (message boundaries kept, no connection). */
+    /** {@return whether sockets of this kind carry datagrams (message boundaries kept, no connection)} */
     public boolean isDatagram() {
         return datagram;
     }
 
-    /** Whether sockets of this kind carry a byte stream over a connection. */
+    /** {@return whether sockets of this kind carry a byte stream over a connection} */
     public boolean isStream() {
         return !datagram;
     }
 
-    /** Whether sockets of this kind are addressed by a filesystem path rather than a host and port. */
+    /** {@return whether sockets of this kind are addressed by a filesystem path rather than a host and port} */
     public boolean isUnix() {
         return unix;
     }

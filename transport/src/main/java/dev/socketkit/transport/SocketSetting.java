@@ -53,6 +53,9 @@ public record SocketSetting(String name, ChannelOption<?> option, Object value) 
      * {@code on/off} or {@code 1/0} for flags, a whole number for sizes and counts (sizes take a {@code k} or {@code m}
      * suffix, powers of 1024).
      *
+     * @param name one of {@link #names()}, in any case
+     * @param value the value as text
+     * @return the setting
      * @throws IllegalArgumentException naming the option or value that is wrong
      */
     public static SocketSetting of(String name, String value) {
@@ -65,7 +68,13 @@ public record SocketSetting(String name, ChannelOption<?> option, Object value) 
         return new SocketSetting(upper, spec.option, spec.parser.apply(value.strip()));
     }
 
-    /** Parses {@code NAME=VALUE}, as {@code --sockopt} takes it. */
+    /**
+     * Parses {@code NAME=VALUE}, as {@code --sockopt} takes it.
+     *
+     * @param text the option name, {@code =}, and the value as {@link #of} takes them
+     * @return the setting
+     * @throws IllegalArgumentException if there is no {@code =}, or the name or value is wrong
+     */
     public static SocketSetting parse(String text) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
@@ -74,19 +83,19 @@ public record SocketSetting(String name, ChannelOption<?> option, Object value) 
         return of(text.substring(0, eq), text.substring(eq + 1));
     }
 
-    /** The option names this class knows, sorted. */
+    /** {@return the option names this class knows, sorted} */
     public static Set<String> names() {
         return SPECS.keySet();
     }
 
-    /** The socket kinds this option applies to. */
+    /** {@return the socket kinds this option applies to} */
     public Set<SocketKind> kinds() {
         return SPECS.get(name).kinds;
     }
 
     /**
-     * Whether a stream server sets this option on its listening socket (before {@code listen}, so accepted sockets
-     * inherit it) rather than on each accepted connection.
+     * {@return whether a stream server sets this option on its listening socket rather than on each accepted
+     * connection} It is set before {@code listen}, so accepted sockets inherit it.
      */
     public boolean onListeningSocket() {
         return SPECS.get(name).listening;
@@ -95,6 +104,8 @@ public record SocketSetting(String name, ChannelOption<?> option, Object value) 
     /**
      * Checks that this option can be set on a socket of {@code kind} carried by {@code transport}.
      *
+     * @param kind the socket's kind
+     * @param transport the transport that carries it
      * @throws IllegalArgumentException saying why it cannot
      */
     public void checkApplies(SocketKind kind, Transport transport) {
@@ -109,6 +120,8 @@ public record SocketSetting(String name, ChannelOption<?> option, Object value) 
     /**
      * Checks that every one of {@code settings} applies to sockets of {@code kind}, before the transport is known.
      *
+     * @param settings the settings to check
+     * @param kind the socket's kind
      * @throws IllegalArgumentException naming the first that does not
      */
     public static void checkKinds(List<SocketSetting> settings, SocketKind kind) {

@@ -117,22 +117,28 @@ public enum Transport {
         this.channels = channels;
     }
 
-    /** The name users type after {@code --io}: {@code nio}, {@code epoll}, {@code io_uring}, {@code kqueue}. */
+    /**
+     * {@return the name users type after {@code --io}: {@code nio}, {@code epoll}, {@code io_uring}, {@code kqueue}}
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether this transport's native library loaded on this machine. */
+    /** {@return whether this transport's native library loaded on this machine} */
     public boolean isAvailable() {
         return available.getAsBoolean();
     }
 
-    /** Why this transport is not available here, if it is not. */
+    /** {@return why this transport is not available here, if it is not} */
     public Optional<Throwable> unavailabilityCause() {
         return isAvailable() ? Optional.empty() : unavailabilityCause.get();
     }
 
-    /** Whether this transport has channels for {@code kind} at all (on any machine). */
+    /**
+     * {@return whether this transport has channels for {@code kind} at all (on any machine)}
+     *
+     * @param kind the kind of socket
+     */
     public boolean supports(SocketKind kind) {
         return kind != SocketKind.UNIXGRAM || channels.unixDatagram != null;
     }
@@ -141,6 +147,9 @@ public enum Transport {
      * A new event-loop group of {@code threads} daemon threads named after {@code name} and this transport, such as
      * {@code socketkit-server-epoll-1-1}.
      *
+     * @param threads the number of event-loop threads; 0 for Netty's default (twice the cores)
+     * @param name the start of the threads' names
+     * @return the group; the caller shuts it down
      * @throws IllegalStateException if this transport is not available
      */
     public EventLoopGroup newEventLoopGroup(int threads, String name) {
@@ -152,7 +161,12 @@ public enum Transport {
                 threads, new DefaultThreadFactory(name + "-" + id(), true), ioHandlerFactory.get());
     }
 
-    /** The listening channel class for a stream kind ({@link SocketKind#TCP} or {@link SocketKind#UNIX}). */
+    /**
+     * {@return the listening channel class for a stream kind}
+     *
+     * @param kind {@link SocketKind#TCP} or {@link SocketKind#UNIX}
+     * @throws IllegalArgumentException for a datagram kind, or one this transport does not support
+     */
     public Class<? extends ServerChannel> serverChannelClass(SocketKind kind) {
         requireSupported(kind);
         return switch (kind) {
@@ -165,6 +179,10 @@ public enum Transport {
     /**
      * The channel class for a connected stream socket, or for the single socket of a datagram kind (which serves and
      * sends alike).
+     *
+     * @param kind the kind of socket
+     * @return the channel class
+     * @throws IllegalArgumentException for a kind this transport does not support
      */
     public Class<? extends Channel> channelClass(SocketKind kind) {
         requireSupported(kind);
@@ -180,6 +198,9 @@ public enum Transport {
      * The address object this transport's channels take for {@code endpoint}: an {@code InetSocketAddress} (resolving
      * the host) for TCP and UDP, and for Unix sockets the JDK's {@code UnixDomainSocketAddress} under NIO or Netty's
      * {@code DomainSocketAddress} under the native transports.
+     *
+     * @param endpoint where to bind or connect
+     * @return the address for this transport's channels
      */
     public SocketAddress socketAddress(Endpoint endpoint) {
         if (!endpoint.kind().isUnix()) {

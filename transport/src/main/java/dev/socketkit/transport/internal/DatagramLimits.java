@@ -24,6 +24,8 @@ public final class DatagramLimits {
      * A read size that takes any Unix-domain datagram a local sender can send: on Linux a datagram must fit the
      * sender's send buffer (less 32 bytes), and an unprivileged sender can raise that buffer to twice {@code
      * net.core.wmem_max}, which this returns.
+     *
+     * @return twice {@code net.core.wmem_max}, at most 16 MiB; 212,992 where {@code /proc} cannot tell
      */
     public static int maxUnixDatagram() {
         // One buffered read from the start: a sysctl file reports size 0 and answers a read past its start with EOF, so
@@ -40,7 +42,12 @@ public final class DatagramLimits {
         }
     }
 
-    /** The largest datagram a socket of {@code kind} can receive. */
+    /**
+     * {@return the largest datagram a socket of {@code kind} can receive}
+     *
+     * @param kind {@link SocketKind#UDP} or {@link SocketKind#UNIXGRAM}
+     * @throws IllegalArgumentException for a stream kind
+     */
     public static int maxDatagram(SocketKind kind) {
         return switch (kind) {
             case UDP -> 65_535 - 8; // IPv6 has no IP header inside the 65,535; 65,527 covers both families.

@@ -12,6 +12,8 @@ public final class Sizes {
     /**
      * Parses a non-negative byte count.
      *
+     * @param text digits, optionally followed by {@code k}, {@code m}, {@code KiB} or {@code MiB} in any case
+     * @return the number of bytes
      * @throws IllegalArgumentException with a message that starts with the quoted text and says what is wrong
      */
     public static long parse(String text) {

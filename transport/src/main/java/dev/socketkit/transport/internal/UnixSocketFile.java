@@ -47,8 +47,8 @@ public final class UnixSocketFile {
     }
 
     /**
-     * The longest path, in bytes, that fits {@code sun_path} with its terminating NUL on this OS: 107 on Linux, 103 on
-     * macOS and the BSDs.
+     * {@return the longest path, in bytes, that fits {@code sun_path} with its terminating NUL on this OS} 107 on
+     * Linux, 103 on macOS and the BSDs.
      */
     public static int maxPathBytes() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
@@ -59,6 +59,8 @@ public final class UnixSocketFile {
      * Checks that the {@code endpoint}'s path is short enough for this OS and, under NIO, for the JDK, which takes one
      * byte less than the kernel.
      *
+     * @param endpoint a Unix-domain endpoint
+     * @param transport the transport that will bind or connect it
      * @throws IllegalArgumentException naming the path, its length and the limit
      */
     public static void checkPathLength(Endpoint endpoint, Transport transport) {
@@ -77,6 +79,7 @@ public final class UnixSocketFile {
     /**
      * Makes {@code path} ready to bind: checks that its directory exists and removes a stale socket file.
      *
+     * @param path the socket file's path
      * @throws IOException naming the path when the directory is missing, the path is not a socket, or a live server
      *     holds it
      */
@@ -97,14 +100,21 @@ public final class UnixSocketFile {
         Files.deleteIfExists(path);
     }
 
-    /** Remembers the socket file a server just bound, so that {@link #delete} removes that file and no other. */
+    /**
+     * Remembers the socket file a server just bound, so that {@link #delete} removes that file and no other.
+     *
+     * @param path the socket file's path
+     * @return the bound file
+     * @throws IOException if the file's attributes cannot be read
+     */
     public static UnixSocketFile bound(Path path) throws IOException {
         return new UnixSocketFile(path, fileKey(path));
     }
 
     /**
-     * Removes the file if it is still the one that was bound (not a file another server made since), and says whether
-     * it did.
+     * Removes the file if it is still the one that was bound (not a file another server made since).
+     *
+     * @return whether it removed the file
      */
     public boolean delete() {
         try {
@@ -117,7 +127,7 @@ public final class UnixSocketFile {
         return false;
     }
 
-    /** The path of the socket file. */
+    /** {@return the path of the socket file} */
     public Path path() {
         return path;
     }
