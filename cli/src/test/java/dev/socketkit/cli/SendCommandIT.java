@@ -112,7 +112,7 @@ class SendCommandIT {
     @Test
     void noHalfCloseWithoutRepliesEndsWhenTheConnectionIsIdle() throws Exception {
         String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
-        assertEquals(List.of("hi"), send(0, "send", endpoint, "hi", "--no-half-close", "--timeout", "500ms"));
+        assertEquals(List.of("hi"), send(0, "send", endpoint, "hi", "--no-half-close", "--timeout", "2s"));
     }
 
     @Test
@@ -165,7 +165,7 @@ class SendCommandIT {
     @Test
     void fewerRepliesThanExpectedExitsThree() throws Exception {
         String endpoint = serve(ServerKind.ECHO, "udp://127.0.0.1:0");
-        socketkit = SocketKitProcess.start("send", endpoint, "a", "--replies", "3", "--timeout", "300ms");
+        socketkit = SocketKitProcess.start("send", endpoint, "a", "--replies", "3", "--timeout", "2s");
         assertEquals(3, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT));
         assertEquals(List.of("a"), socketkit.stdout());
         assertEquals(1, socketkit.stderr().size(), socketkit::toString);
