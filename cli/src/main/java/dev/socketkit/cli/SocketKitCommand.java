@@ -13,7 +13,13 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = SocketKitCommand.Version.class,
         description = "Socket servers and clients over TCP, UDP and Unix-domain sockets, on Netty.",
-        subcommands = {ServeCommand.class, SendCommand.class, ResolveCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            ServeCommand.class,
+            SendCommand.class,
+            ResolveCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = ExitCodes.HELP)
 final class SocketKitCommand {
 

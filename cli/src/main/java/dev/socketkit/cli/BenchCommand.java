@@ -1,0 +1,221 @@
+package dev.socketkit.cli;
+
+import dev.socketkit.cli.bench.Bench;
+import dev.socketkit.cli.bench.BenchConfig;
+import dev.socketkit.cli.bench.BenchReport;
+import dev.socketkit.cli.bench.Mode;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.Sizes;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code socketkit bench [ENDPOINT]}: load an echo server and report throughput and latency percentiles.
+ *
+ * <p>stdout carries only the report (a table, or one JSON object with {@code --json}); the live progress line and
+ * every diagnostic go to stderr.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Load an echo server and measure it: every echoed byte is verified; the report gives operations per"
+                    + " second, MB/s and latency percentiles (HdrHistogram) for the measured window.",
+            "",
+            "  pingpong  write --size bytes, read them back, repeat (default)",
+            "  stream    write nonstop, read the echoed stream back: MB/s",
+            "  connrate  connect, send, read back, close, repeat: connections/s",
+            "",
+            "udp:// and unixgram:// endpoints run pingpong with datagrams. A run with any differing echo or failed"
+                    + " connection exits 1 after its report.",
+            ""
+        },
+        footer = ExitCodes.HELP)
+final class BenchCommand implements Callable<Integer> {
+    /** The most connections one run opens: far beyond what one machine's load generator drives usefully. */
+    static final int MAX_CONNECTIONS = 100_000;
+
+    /** The largest message on a stream socket. */
+    static final int MAX_STREAM_SIZE = Sizes.MAX_READ_BUFFER;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "ENDPOINT",
+            description = "The echo server (default: ${DEFAULT-VALUE}).",
+            defaultValue = "tcp://127.0.0.1:8090")
+    String endpoint;
+
+    @Option(
+            names = {"-m", "--mode"},
+            paramLabel = "MODE",
+            description = "pingpong, stream or connrate (default: ${DEFAULT-VALUE}).",
+            defaultValue = "pingpong")
+    String mode;
+
+    @Option(
+            names = {"-c", "--connections"},
+            paramLabel = "N",
+            description = "Connections (datagram sockets, connect loops) at once (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int connections;
+
+    @Option(
+            names = {"-s", "--size"},
+            paramLabel = "BYTES",
+            description = "Bytes per message, e.g. 64, 1k, 64k (default: ${DEFAULT-VALUE}).",
+            defaultValue = "64")
+    String size;
+
+    @Option(
+            names = {"-d", "--duration"},
+            paramLabel = "DURATION",
+            description = "The measured window, e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10s")
+    String duration;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "DURATION",
+            description = "Load before the window, not counted; 0 for none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1s")
+    String warmup;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "pingpong at a fixed N messages/s in total, latency measured from when each was due"
+                    + " (corrected for coordinated omission); default: as fast as echoes come.")
+    Integer rate;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            description = "The longest connect, and the longest wait for an echo before a connection counts as"
+                    + " stalled (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5s")
+    String timeout;
+
+    @Option(
+            names = "--datagram-timeout",
+            paramLabel = "DURATION",
+            description = "udp, unixgram: a datagram whose echo takes longer is counted as lost (default:"
+                    + " ${DEFAULT-VALUE}).",
+            defaultValue = "200ms")
+    String datagramTimeout;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Event-loop threads (default: one per core, at most one per connection).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print the report as one JSON object on one line.")
+    boolean json;
+
+    @Mixin
+    TransportOptions transport;
+
+    @Mixin
+    LoggingOptions logging;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        logging.apply(); // first: choosing the transport loads classes whose loggers would start Log4j
+        BenchConfig config = config();
+        Bench bench;
+        try {
+            bench = Bench.prepare(config);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        // A progress line only for a person watching: System.console() is null when stdin or stdout is redirected.
+        ProgressLine progress = System.console() != null && !logging.quiet ? new ProgressLine(err) : null;
+        BenchReport report;
+        try {
+            report = bench.run(progress);
+        } finally {
+            if (progress != null) {
+                progress.clear();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
+        out.flush();
+        if (report.ok()) {
+            return ExitCodes.OK;
+        }
+        err.println("socketkit: " + report.mismatches() + " mismatched echoes and " + report.errors()
+                + " connection errors"
+                + (report.errorSamples().isEmpty()
+                        ? ""
+                        : "; first: " + report.errorSamples().get(0)));
+        err.flush();
+        return ExitCodes.FAILURE;
+    }
+
+    /** Every value checked before anything is opened. */
+    BenchConfig config() {
+        Endpoint where = Options.endpoint(endpoint);
+        Mode chosen;
+        try {
+            chosen = Mode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--mode: " + e.getMessage());
+        }
+        Options.count("--connections", connections, 1, MAX_CONNECTIONS);
+        int bytes = Options.size("--size", size, 1, maxSize(where.kind()));
+        Duration window = Options.duration("--duration", duration);
+        Duration before = durationOrZero("--warmup", warmup);
+        int perSecond = rate == null ? 0 : Options.count("--rate", rate, 1, Integer.MAX_VALUE);
+        Duration wait = Options.duration("--timeout", timeout);
+        Duration datagramWait = Options.duration("--datagram-timeout", datagramTimeout);
+        int loops = threads == null
+                ? Math.min(Runtime.getRuntime().availableProcessors(), connections)
+                : Options.count("--threads", threads, 1, 1024);
+        return new BenchConfig(
+                chosen,
+                where,
+                transport.io(),
+                transport.socketOptions(),
+                connections,
+                bytes,
+                window,
+                before,
+                perSecond,
+                wait,
+                datagramWait,
+                loops);
+    }
+
+    /** The largest message a socket of {@code kind} carries whole. */
+    private static int maxSize(SocketKind kind) {
+        return switch (kind) {
+            case UDP -> DatagramLimits.MAX_UDP_PAYLOAD;
+            case UNIXGRAM -> DatagramLimits.maxUnixDatagram();
+            default -> MAX_STREAM_SIZE;
+        };
+    }
+
+    /** Like {@link Options#duration}, but zero is allowed: no warmup. */
+    private static Duration durationOrZero(String option, String text) {
+        if (text.strip().matches("0+(ms|s|m|h)?")) {
+            return Duration.ZERO;
+        }
+        return Options.duration(option, text);
+    }
+}
