@@ -1,0 +1,110 @@
+package dev.socketkit.server;
+
+import dev.socketkit.bench.Forks;
+import dev.socketkit.bench.OutboundSink;
+import dev.socketkit.bench.Traffic;
+import dev.socketkit.codec.Framing;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The echo and welcome servers answering 256 frames: a stream connection's whole pipeline, without the socket; time
+ * per frame the peer sent.
+ *
+ * <p>The pipeline is the one {@code Server} builds for each stream connection (byte counter, frame codec, frame
+ * counter, the kind's handler, connection handler; no message log, which only DEBUG installs), behind an {@link
+ * OutboundSink} standing in for the socket. The reads are fired into it directly ({@link Traffic#deliver}), so the time
+ * is the handlers' and the codec's, not {@code EmbeddedChannel}'s; {@code PipelineOverheadBenchmark} measures that.
+ * With raw framing a frame is a read: the server answers each read once.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {Forks.NO_LEAK_DETECTION, Forks.SIMPLE_LOGGER, Forks.HEAP, Forks.HEAP_MAX})
+public class HandlerBenchmark {
+    /** The server: {@code echo} or {@code welcome}. */
+    @Param({"echo", "welcome"})
+    public String kind;
+
+    /** The framing: {@code raw}, {@code line} or {@code length4}. */
+    @Param({"raw", "line", "length4"})
+    public String framing;
+
+    /** Bytes per frame as decoded: terminator included, length prefix not. */
+    @Param({"64", "1024"})
+    public int frameSize;
+
+    /** How the socket's reads cut the stream, a {@link Traffic.Shape}. */
+    @Param({"aligned", "split"})
+    public String reads;
+
+    private Traffic traffic;
+    private OutboundSink sink;
+    private EmbeddedChannel channel;
+
+    /** Builds the stream and the connection's pipeline, then registers it, which sends welcome's greeting. */
+    @Setup
+    public void setUp() throws Exception {
+        traffic = Traffic.of(framing, frameSize, Traffic.Shape.of(reads));
+        Framing frames = Traffic.framing(framing, frameSize);
+        ServerConfig config = ServerConfig.defaults()
+                .withKind(ServerKind.valueOf(kind.toUpperCase(Locale.ROOT)))
+                .withFraming(frames);
+        sink = new OutboundSink();
+        channel = new EmbeddedChannel(false, false);
+        channel.pipeline().addLast(sink);
+        streamPipeline(channel.pipeline(), config);
+        channel.register();
+    }
+
+    /** Adds what {@code Server}'s stream initializer installs for {@code config}, in its order, to {@code pipeline}. */
+    static void streamPipeline(ChannelPipeline pipeline, ServerConfig config) {
+        Counters counters = new Counters();
+        pipeline.addLast(TrafficCounter.bytes(counters));
+        config.framing().addTo(pipeline);
+        pipeline.addLast(TrafficCounter.frames(counters));
+        pipeline.addLast(config.kind().handlerFactory(config).newHandler());
+        pipeline.addLast(new ConnectionHandler(config.framing().maxFrameLength(), counters, ServerListener.NONE));
+    }
+
+    /** Delivers the whole stream; the answers reach the sink, which releases them at each flush. */
+    @Benchmark
+    @OperationsPerInvocation(Traffic.FRAMES)
+    public void serve() {
+        traffic.deliver(channel.pipeline());
+    }
+
+    /** Releases the channel's buffers and the stream. */
+    @TearDown
+    public void tearDown() {
+        channel.finishAndReleaseAll();
+        traffic.close();
+    }
+
+    OutboundSink sink() {
+        return sink;
+    }
+
+    Traffic traffic() {
+        return traffic;
+    }
+}
