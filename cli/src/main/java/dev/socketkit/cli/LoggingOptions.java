@@ -7,6 +7,9 @@ import picocli.CommandLine.Option;
  * first logger exists, so Log4j starts with the right levels.
  */
 final class LoggingOptions {
+    /** The prefix of the simple logger's settings. */
+    private static final String SIMPLE = "org.apache.logging.log4j.simplelog.";
+
     @Option(
             names = {"-v", "--verbose"},
             description = "Log at DEBUG: every message read and written, the socket options in effect.")
@@ -28,5 +31,24 @@ final class LoggingOptions {
         System.setProperty("socketkit.log.level", verbose ? "debug" : quiet ? "warn" : "info");
         System.setProperty("socketkit.log.netty", debug ? "info" : "warn");
         System.setProperty("socketkit.log.stacktraces", debug ? "full" : "none");
+    }
+
+    /**
+     * As {@link #apply()}, for commands over in moments ({@code send}, {@code resolve}): unless {@code -v} or
+     * {@code --debug} asks for details, they log through the Log4j API's simple logger, to stderr, at INFO (WARN with
+     * {@code -q}). Log4j Core would load some 600 classes and an XML parser to read its configuration, about a third of
+     * such a command's start-up, for lines these commands almost never write. The simple logger has one level for all
+     * loggers and prints a stack trace with any exception logged: Netty's WARN lines, the only ones that carry one, are
+     * for faults in Netty itself.
+     */
+    void applyForShortCommand() {
+        apply();
+        if (!verbose && !debug) {
+            System.setProperty("log4j.provider", "org.apache.logging.log4j.simple.internal.SimpleProvider");
+            System.setProperty(SIMPLE + "level", quiet ? "WARN" : "INFO");
+            System.setProperty(SIMPLE + "showdatetime", "true");
+            System.setProperty(SIMPLE + "dateTimeFormat", "HH:mm:ss.SSS");
+            System.setProperty(SIMPLE + "showShortLogname", "false");
+        }
     }
 }

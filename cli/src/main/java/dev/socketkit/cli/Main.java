@@ -16,7 +16,7 @@ public final class Main {
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(System.out, true, charset);
         PrintWriter err = new PrintWriter(System.err, true, charset);
-        int status = SocketKitCommand.newCommandLine(out, err).execute(args);
+        int status = SocketKitCommand.newCommandLine(out, err, args).execute(args);
         out.flush();
         err.flush();
         ShutdownHook.exit(status);

@@ -100,7 +100,7 @@ final class ResolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        logging.apply();
+        logging.applyForShortCommand();
         // Every value checked before the first lookup.
         if (host.isBlank()) {
             throw new UsageException("HOST must not be empty");

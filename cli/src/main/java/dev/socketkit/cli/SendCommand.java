@@ -86,7 +86,7 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        logging.apply();
+        logging.applyForShortCommand();
         Logger log = LogManager.getLogger(SendCommand.class);
         List<String> messages = new ArrayList<>(arguments);
         Endpoint endpoint = !messages.isEmpty() && looksLikeEndpoint(messages.get(0))

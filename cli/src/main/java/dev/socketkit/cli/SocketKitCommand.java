@@ -3,6 +3,7 @@ package dev.socketkit.cli;
 import dev.socketkit.client.ClientException;
 import dev.socketkit.server.ServerException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -13,25 +14,36 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = SocketKitCommand.Version.class,
         description = "Socket servers and clients over TCP, UDP and Unix-domain sockets, on Netty.",
-        subcommands = {
-            ServeCommand.class,
-            SendCommand.class,
-            ResolveCommand.class,
-            BenchCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footer = ExitCodes.HELP)
 final class SocketKitCommand {
+    /** The commands, in the order {@code --help} lists them. */
+    private static final List<String> COMMANDS = List.of("serve", "send", "resolve", "bench", "help");
 
     /**
      * The command line with every command, exit-code rule and error printer; {@link Main} and the tests both use it.
      * Errors are one line on {@code err}: {@code socketkit: WHAT IS WRONG}; stack traces only with {@code --debug}.
      */
     static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new SocketKitCommand())
-                .setOut(out)
-                .setErr(err)
-                .setCaseInsensitiveEnumValuesAllowed(true);
+        return newCommandLine(out, err, COMMANDS);
+    }
+
+    /**
+     * The command line for {@code args}: when the first argument names a command other than {@code help}, only that
+     * command is built. picocli builds a command's model by reflection over all its options, and its classes are
+     * compiled for Java 5, so the JVM can neither share them from the class-data archive nor verify them quickly: for
+     * {@code socketkit send} the three commands it would not run cost more than any other part of its start-up.
+     */
+    static CommandLine newCommandLine(PrintWriter out, PrintWriter err, String... args) {
+        boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("help");
+        return newCommandLine(out, err, one ? List.of(args[0]) : COMMANDS);
+    }
+
+    private static CommandLine newCommandLine(PrintWriter out, PrintWriter err, List<String> commands) {
+        CommandLine commandLine = new CommandLine(new SocketKitCommand());
+        for (String name : commands) {
+            commandLine.addSubcommand(name, newCommand(name));
+        }
+        commandLine.setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, args) -> {
             String command = e.getCommandLine().getCommandName();
             e.getCommandLine()
@@ -66,6 +78,17 @@ final class SocketKitCommand {
             return status;
         });
         return commandLine;
+    }
+
+    private static Object newCommand(String name) {
+        return switch (name) {
+            case "serve" -> new ServeCommand();
+            case "send" -> new SendCommand();
+            case "resolve" -> new ResolveCommand();
+            case "bench" -> new BenchCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
     }
 
     /** The version from the jar's manifest; {@code dev} when run from classes. */
