@@ -79,9 +79,13 @@ public class HandlerBenchmark {
     /** Adds what {@code Server}'s stream initializer installs for {@code config}, in its order, to {@code pipeline}. */
     static void streamPipeline(ChannelPipeline pipeline, ServerConfig config) {
         Counters counters = new Counters();
-        pipeline.addLast(TrafficCounter.bytes(counters));
-        config.framing().addTo(pipeline);
-        pipeline.addLast(TrafficCounter.frames(counters));
+        if (config.framing().kind() == Framing.Kind.RAW) {
+            pipeline.addLast(TrafficCounter.bytesAndFrames(counters));
+        } else {
+            pipeline.addLast(TrafficCounter.bytes(counters));
+            config.framing().addTo(pipeline);
+            pipeline.addLast(TrafficCounter.frames(counters));
+        }
         pipeline.addLast(config.kind().handlerFactory(config).newHandler());
         pipeline.addLast(new ConnectionHandler(config.framing().maxFrameLength(), counters, ServerListener.NONE));
     }

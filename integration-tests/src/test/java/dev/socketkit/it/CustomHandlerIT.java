@@ -349,6 +349,21 @@ class CustomHandlerIT {
         }
     }
 
+    /** Raw framing has no codec, so one counter at the head counts both: every read is a frame, every write one. */
+    @TransportTest
+    void rawStreamStatsCountEachReadAsAFrame(Transport transport) throws Exception {
+        try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.tcp()))) {
+            try (Client client = Client.connect(clientOf(server, transport))) {
+                assertEquals("abc", client.request("abc"));
+                awaitTrue(() -> server.stats().framesOut() == 1, "the answer is counted");
+                assertEquals("de", client.request("de"));
+                awaitTrue(() -> server.stats().framesOut() == 2, "the second answer is counted");
+            }
+            awaitTrue(() -> server.stats().openConnections() == 0, "the connection is counted closed");
+            assertEquals(new ServerStats(0, 1, 5, 5, 2, 2, 0, 0), server.stats());
+        }
+    }
+
     @TransportTest
     void datagramStatsCountDatagramsAndDropWhatCannotBeAnswered(Transport transport) throws Exception {
         try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.udp()));

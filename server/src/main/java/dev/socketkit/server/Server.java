@@ -1,5 +1,6 @@
 package dev.socketkit.server;
 
+import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.SocketSetting;
@@ -234,8 +235,9 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Builds each accepted connection's pipeline: byte counter, frame codec, frame counter, message log (DEBUG only),
-     * the server's handler, and the connection handler that closes, counts and guards it.
+     * Builds each accepted connection's pipeline: byte counter, frame codec, frame counter (one counter of both when
+     * the framing is raw and has no codec), message log (DEBUG only), the server's handler, and the connection handler
+     * that closes, counts and guards it.
      */
     private static final class StreamInitializer extends ChannelInitializer<Channel> {
         private final ServerConfig config;
@@ -252,9 +254,13 @@ public final class Server implements AutoCloseable {
         protected void initChannel(Channel ch) {
             handlers.connection.opened(ch, connections);
             ChannelPipeline pipeline = ch.pipeline();
-            pipeline.addLast(handlers.bytes);
-            config.framing().addTo(pipeline);
-            pipeline.addLast(handlers.frames);
+            if (config.framing().kind() == Framing.Kind.RAW) {
+                pipeline.addLast(handlers.bytesAndFrames);
+            } else {
+                pipeline.addLast(handlers.bytes);
+                config.framing().addTo(pipeline);
+                pipeline.addLast(handlers.frames);
+            }
             if (LOG.isDebugEnabled()) {
                 pipeline.addLast(MessageLogHandler.INSTANCE);
             }
@@ -271,6 +277,7 @@ public final class Server implements AutoCloseable {
         final Counters counters;
         final TrafficCounter bytes;
         final TrafficCounter frames;
+        final TrafficCounter bytesAndFrames;
         final ConnectionHandler connection;
         final DatagramGuard datagramHead;
         final DatagramGuard datagramTail;
@@ -282,6 +289,7 @@ public final class Server implements AutoCloseable {
             this.counters = counters;
             this.bytes = TrafficCounter.bytes(counters);
             this.frames = TrafficCounter.frames(counters);
+            this.bytesAndFrames = TrafficCounter.bytesAndFrames(counters);
             this.connection = new ConnectionHandler(config.framing().maxFrameLength(), counters, config.listener());
             this.datagramHead = DatagramGuard.head(counters, config.listener());
             this.datagramTail = DatagramGuard.tail(counters, config.listener());

@@ -9,27 +9,36 @@ import io.netty.channel.ChannelPromise;
 
 /**
  * Counts what passes one point of every pipeline. At the head ({@link #bytes}) it counts bytes, and datagrams as
- * frames, since a datagram pipeline has no codec; after the frame codec ({@link #frames}) it counts frames. Sharable:
- * it only adds to the server's counters.
+ * frames, since a datagram pipeline has no codec; after the frame codec ({@link #frames}) it counts frames. Without a
+ * codec (raw framing) one counter at the head ({@link #bytesAndFrames}) counts both, each read being a frame: every
+ * handler in a pipeline costs each connection a context object, and raw echo is what load generators measure.
+ * Sharable: it only adds to the server's counters.
  */
 @Sharable
 final class TrafficCounter extends ChannelDuplexHandler {
     private final Counters counters;
     private final boolean atHead;
+    private final boolean streamFrames;
 
-    private TrafficCounter(Counters counters, boolean atHead) {
+    private TrafficCounter(Counters counters, boolean atHead, boolean streamFrames) {
         this.counters = counters;
         this.atHead = atHead;
+        this.streamFrames = streamFrames;
     }
 
     /** Counts bytes (and datagrams) at the head of the pipeline. */
     static TrafficCounter bytes(Counters counters) {
-        return new TrafficCounter(counters, true);
+        return new TrafficCounter(counters, true, false);
     }
 
     /** Counts frames just after the frame codec. */
     static TrafficCounter frames(Counters counters) {
-        return new TrafficCounter(counters, false);
+        return new TrafficCounter(counters, false, false);
+    }
+
+    /** Counts bytes and frames at the head of a stream pipeline without a codec, where every buffer is a frame. */
+    static TrafficCounter bytesAndFrames(Counters counters) {
+        return new TrafficCounter(counters, true, true);
     }
 
     @Override
@@ -38,6 +47,9 @@ final class TrafficCounter extends ChannelDuplexHandler {
             counters.framesIn.increment();
         } else if (msg instanceof ByteBuf data) {
             counters.bytesIn.add(data.readableBytes());
+            if (streamFrames) {
+                counters.framesIn.increment();
+            }
         } else if (msg instanceof AddressedEnvelope<?, ?> datagram && datagram.content() instanceof ByteBuf data) {
             counters.bytesIn.add(data.readableBytes());
             counters.framesIn.increment();
@@ -51,6 +63,9 @@ final class TrafficCounter extends ChannelDuplexHandler {
             counters.framesOut.increment();
         } else if (msg instanceof ByteBuf data) {
             counters.bytesOut.add(data.readableBytes());
+            if (streamFrames) {
+                counters.framesOut.increment();
+            }
         } else if (msg instanceof AddressedEnvelope<?, ?> datagram && datagram.content() instanceof ByteBuf data) {
             counters.bytesOut.add(data.readableBytes());
             counters.framesOut.increment();
