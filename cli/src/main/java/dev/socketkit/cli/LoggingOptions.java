@@ -23,7 +23,7 @@ final class LoggingOptions {
     @Option(names = "--debug", description = "Show stack traces with errors.")
     boolean debug;
 
-    /** Sets the Log4j properties that log4j2.xml reads; must run before any logger is created. */
+    /** Sets the Log4j properties that log4j2.properties reads; must run before any logger is created. */
     void apply() {
         if (verbose && quiet) {
             throw new UsageException("-v and -q contradict each other; give one");

@@ -8,7 +8,7 @@ import org.apache.logging.log4j.LogManager;
  *
  * <p>A JVM stopped by a signal exits 128+signal after its hooks; a supervisor that sent SIGTERM expects 0 from a clean
  * stop, so the hook ends with {@code halt} and the status the CLI chose (0 unless the CLI itself is exiting with a
- * failure). Log4j's own hook is off (see log4j2.xml) so that the server's last log lines are written before logging
+ * failure). Log4j's own hook is off (see log4j2.properties) so that the server's last log lines are written before logging
  * stops.
  */
 final class ShutdownHook {
