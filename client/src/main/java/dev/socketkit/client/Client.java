@@ -6,10 +6,10 @@ import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -122,11 +122,7 @@ public final class Client implements AutoCloseable {
                     });
             if (kind.isStream()) {
                 bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                bootstrap.option(
-                        ChannelOption.RECVBUF_ALLOCATOR,
-                        config.bufferSize() == 0
-                                ? new AdaptiveRecvByteBufAllocator(64, 2048, 64 * 1024)
-                                : new FixedRecvByteBufAllocator(config.bufferSize()));
+                bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()));
             } else {
                 int readSize = config.bufferSize() == 0 ? DatagramLimits.maxDatagram(kind) : config.bufferSize();
                 bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readSize));

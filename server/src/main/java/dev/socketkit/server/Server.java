@@ -6,11 +6,11 @@ import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -19,7 +19,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.RecvByteBufAllocator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +157,7 @@ public final class Server implements AutoCloseable {
                 .group(group)
                 .channel(transport.serverChannelClass(kind))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
-                .childOption(ChannelOption.RECVBUF_ALLOCATOR, streamAllocator(config.bufferSize()))
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
                 .childHandler(new StreamInitializer(config, connections, handlers));
         if (supportsHalfClosure(transport, kind)) {
             // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
@@ -226,12 +225,6 @@ public final class Server implements AutoCloseable {
      */
     static boolean supportsHalfClosure(Transport transport, SocketKind kind) {
         return kind == SocketKind.TCP || (transport != Transport.NIO && transport != Transport.IO_URING);
-    }
-
-    private static RecvByteBufAllocator streamAllocator(int bufferSize) {
-        return bufferSize == ServerConfig.AUTO_BUFFER_SIZE
-                ? new AdaptiveRecvByteBufAllocator(64, 2048, 64 * 1024)
-                : new FixedRecvByteBufAllocator(bufferSize);
     }
 
     /**
