@@ -25,6 +25,8 @@ import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultAddressedEnvelope;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -236,6 +238,34 @@ class CustomHandlerIT {
             }
             assertEquals(1, failures.size(), "reported once");
             assertEquals(1, server.stats().failures());
+        }
+    }
+
+    /**
+     * Connections read up to 16 times per readiness event, with adaptive or fixed read sizes: an allocator set as a
+     * channel option would otherwise read once, so every read would be flushed and written on its own.
+     */
+    @TransportTest
+    void streamConnectionsReadSixteenTimesPerBatch(Transport transport) throws Exception {
+        HandlerFactory reportBatch = () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+                RecvByteBufAllocator allocator = ctx.channel().config().getRecvByteBufAllocator();
+                int reads = ((MaxMessagesRecvByteBufAllocator) allocator).maxMessagesPerRead();
+                ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), Integer.toString(reads)));
+            }
+        };
+        for (int bufferSize : new int[] {ServerConfig.AUTO_BUFFER_SIZE, 4096}) {
+            try (Server server = Transports.start(
+                            transport,
+                            ServerConfig.defaults()
+                                    .withEndpoint(Endpoints.tcp())
+                                    .withBufferSize(bufferSize)
+                                    .withHandler(reportBatch));
+                    Client client = Client.connect(clientOf(server, transport))) {
+                assertEquals("16", client.request("?"), "buffer size " + bufferSize);
+            }
         }
     }
 
