@@ -76,18 +76,10 @@ public class HandlerBenchmark {
         channel.register();
     }
 
-    /** Adds what {@code Server}'s stream initializer installs for {@code config}, in its order, to {@code pipeline}. */
+    /** Adds what {@code Server} installs on a connection for {@code config}, through the server's own code. */
     static void streamPipeline(ChannelPipeline pipeline, ServerConfig config) {
-        Counters counters = new Counters();
-        if (config.framing().kind() == Framing.Kind.RAW) {
-            pipeline.addLast(TrafficCounter.bytesAndFrames(counters));
-        } else {
-            pipeline.addLast(TrafficCounter.bytes(counters));
-            config.framing().addTo(pipeline);
-            pipeline.addLast(TrafficCounter.frames(counters));
-        }
-        pipeline.addLast(config.kind().handlerFactory(config).newHandler());
-        pipeline.addLast(new ConnectionHandler(config.framing().maxFrameLength(), counters, ServerListener.NONE));
+        new Server.Handlers(config, config.kind().handlerFactory(config), null, new Counters())
+                .addStreamHandlers(pipeline);
     }
 
     /** Delivers the whole stream; the answers reach the sink, which releases them at each flush. */

@@ -158,7 +158,7 @@ public final class Server implements AutoCloseable {
                 .channel(transport.serverChannelClass(kind))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
-                .childHandler(new StreamInitializer(config, connections, handlers));
+                .childHandler(new StreamInitializer(connections, handlers));
         if (supportsHalfClosure(transport, kind)) {
             // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
             bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -227,18 +227,12 @@ public final class Server implements AutoCloseable {
         return kind == SocketKind.TCP || (transport != Transport.NIO && transport != Transport.IO_URING);
     }
 
-    /**
-     * Builds each accepted connection's pipeline: byte counter, frame codec, frame counter (one counter of both when
-     * the framing is raw and has no codec), message log (DEBUG only), the server's handler, and the connection handler
-     * that closes, counts and guards it.
-     */
+    /** Counts and remembers each accepted connection, then builds its pipeline ({@link Handlers#addStreamHandlers}). */
     private static final class StreamInitializer extends ChannelInitializer<Channel> {
-        private final ServerConfig config;
         private final Set<Channel> connections;
         private final Handlers handlers;
 
-        StreamInitializer(ServerConfig config, Set<Channel> connections, Handlers handlers) {
-            this.config = config;
+        StreamInitializer(Set<Channel> connections, Handlers handlers) {
             this.connections = connections;
             this.handlers = handlers;
         }
@@ -246,24 +240,15 @@ public final class Server implements AutoCloseable {
         @Override
         protected void initChannel(Channel ch) {
             handlers.connection.opened(ch, connections);
-            ChannelPipeline pipeline = ch.pipeline();
-            if (config.framing().kind() == Framing.Kind.RAW) {
-                pipeline.addLast(handlers.bytesAndFrames);
-            } else {
-                pipeline.addLast(handlers.bytes);
-                config.framing().addTo(pipeline);
-                pipeline.addLast(handlers.frames);
-            }
-            if (LOG.isDebugEnabled()) {
-                pipeline.addLast(MessageLogHandler.INSTANCE);
-            }
-            pipeline.addLast(handlers.newHandler());
-            pipeline.addLast(handlers.connection);
+            handlers.addStreamHandlers(ch.pipeline());
         }
     }
 
-    /** The handlers a server shares among its channels, and where each channel's own handler comes from. */
-    private static final class Handlers {
+    /**
+     * The handlers a server shares among its channels, and where each channel's own handler comes from. Package-private
+     * so that the benchmarks measure the very pipeline a server installs.
+     */
+    static final class Handlers {
         final ServerConfig config;
         final ServerHandler handler;
         final ExecutorService workers;
@@ -275,6 +260,7 @@ public final class Server implements AutoCloseable {
         final DatagramGuard datagramHead;
         final DatagramGuard datagramTail;
 
+        /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
         Handlers(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
             this.config = config;
             this.handler = handler;
@@ -286,6 +272,26 @@ public final class Server implements AutoCloseable {
             this.connection = new ConnectionHandler(config.framing().maxFrameLength(), counters, config.listener());
             this.datagramHead = DatagramGuard.head(counters, config.listener());
             this.datagramTail = DatagramGuard.tail(counters, config.listener());
+        }
+
+        /**
+         * Adds a stream connection's handlers, in order: byte counter, frame codec, frame counter (one counter of both
+         * when the framing is raw and has no codec), message log (DEBUG only), the server's handler, and the connection
+         * handler.
+         */
+        void addStreamHandlers(ChannelPipeline pipeline) {
+            if (config.framing().kind() == Framing.Kind.RAW) {
+                pipeline.addLast(bytesAndFrames);
+            } else {
+                pipeline.addLast(bytes);
+                config.framing().addTo(pipeline);
+                pipeline.addLast(frames);
+            }
+            if (LOG.isDebugEnabled()) {
+                pipeline.addLast(MessageLogHandler.INSTANCE);
+            }
+            pipeline.addLast(newHandler());
+            pipeline.addLast(connection);
         }
 
         /** The server's handler for one new connection, or for the datagram socket. */
