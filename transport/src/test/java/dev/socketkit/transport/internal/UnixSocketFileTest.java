@@ -53,6 +53,17 @@ class UnixSocketFileTest {
         listen(path).close();
     }
 
+    /** A Unix datagram socket bound at {@code path} by Netty's epoll transport, as a live server holds it. */
+    private static Channel bindUnixgram(EventLoopGroup group, Path path) throws InterruptedException {
+        return new Bootstrap()
+                .group(group)
+                .channel(Transport.EPOLL.channelClass(SocketKind.UNIXGRAM))
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(new DomainSocketAddress(path.toString()))
+                .sync()
+                .channel();
+    }
+
     private static Object fileKey(Path path) throws IOException {
         return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                 .fileKey();
@@ -131,13 +142,7 @@ class UnixSocketFileTest {
         Path path = dir.resolve("live-gram.sock");
         EventLoopGroup group = Transport.EPOLL.newEventLoopGroup(1, "unix-socket-file-test");
         try {
-            Channel channel = new Bootstrap()
-                    .group(group)
-                    .channel(Transport.EPOLL.channelClass(SocketKind.UNIXGRAM))
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .bind(new DomainSocketAddress(path.toString()))
-                    .sync()
-                    .channel();
+            Channel channel = bindUnixgram(group, path);
             try {
                 Object before = fileKey(path);
                 IOException e = assertThrowsExactly(IOException.class, () -> UnixSocketFile.prepareForBind(path));
@@ -203,13 +208,7 @@ class UnixSocketFileTest {
         assertDoesNotThrow(() -> UnixSocketFile.checkPathLength(Endpoint.unix(longest.toString()), Transport.EPOLL));
         EventLoopGroup group = Transport.EPOLL.newEventLoopGroup(1, "unix-socket-file-test");
         try {
-            Channel channel = new Bootstrap()
-                    .group(group)
-                    .channel(Transport.EPOLL.channelClass(SocketKind.UNIXGRAM))
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .bind(new DomainSocketAddress(longest.toString()))
-                    .sync()
-                    .channel();
+            Channel channel = bindUnixgram(group, longest);
             try {
                 assertTrue(Files.exists(longest, LinkOption.NOFOLLOW_LINKS), channel::toString);
             } finally {
