@@ -1,0 +1,53 @@
+package dev.socketkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The {@code ./socketkit} launcher script: its JVM defaults (serial collector, 16 MB initial heap) give way to the
+ * user's {@code SOCKETKIT_JAVA_OPTS}, which would otherwise stop the JVM from starting ("multiple garbage collectors
+ * selected", "initial heap size larger than the maximum").
+ */
+class LauncherIT {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-XX:+UseG1GC", "-XX:+UseParallelGC -Xmx64m", "-Xmx8m", "-Xms32m"})
+    void startsWithTheUsersJvmOptions(String options) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launcher().toString(), "--version");
+        builder.environment().put("SOCKETKIT_JAVA_OPTS", options);
+        builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        String stdout = readAll(process.getInputStream());
+        // Generous: the first run after a build also makes the class-data archive.
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the launcher did not finish");
+        assertEquals(0, process.exitValue(), () -> "SOCKETKIT_JAVA_OPTS='" + options + "': " + stderr.join());
+        assertTrue(stdout.startsWith("socketkit "), () -> "stdout: " + stdout);
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path launcher() {
+        Path launcher = Path.of(System.getProperty("socketkit.launcher", "../socketkit"));
+        assertTrue(Files.isExecutable(launcher), () -> "no executable launcher at " + launcher.toAbsolutePath());
+        return launcher;
+    }
+}
