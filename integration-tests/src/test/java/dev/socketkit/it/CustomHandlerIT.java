@@ -394,6 +394,32 @@ class CustomHandlerIT {
         }
     }
 
+    /** A hook that throws closes that connection, which is then forgotten; the server goes on serving. */
+    @TransportTest
+    void aThrowingOpenHookClosesOnlyThatConnection(Transport transport) throws Exception {
+        AtomicInteger opened = new AtomicInteger();
+        ServerListener listener = new ServerListener() {
+            @Override
+            public void connectionOpened(SocketAddress peer) {
+                if (opened.incrementAndGet() == 1) {
+                    throw new IllegalStateException("first connection refused by the hook");
+                }
+            }
+        };
+        try (Server server = Transports.start(
+                transport, ServerConfig.defaults().withEndpoint(Endpoints.tcp()).withListener(listener))) {
+            try (Client first = Client.connect(clientOf(server, transport))) {
+                // Nothing sent: a server closing with unread bytes would reset the connection instead.
+                assertTrue(first.receiveUntilClosed().isEmpty(), "the hook's connection is closed");
+            }
+            awaitTrue(() -> server.stats().openConnections() == 0, "the closed connection is forgotten");
+            try (Client second = Client.connect(clientOf(server, transport))) {
+                assertEquals("kept", second.request("kept"));
+                assertEquals(1, server.stats().openConnections());
+            }
+        }
+    }
+
     @TransportTest
     void datagramStatsCountDatagramsAndDropWhatCannotBeAnswered(Transport transport) throws Exception {
         try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.udp()));

@@ -50,27 +50,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     void opened(Channel channel, Set<Channel> connections) {
         connections.add(channel);
         counters.accepted.increment();
-        counters.open.increment();
-        if (LOG.isInfoEnabled()) {
-            LOG.info("connected {}", Peers.describe(channel));
-        }
-        listener.connectionOpened(channel.remoteAddress());
+        // Before the listener's hook: should the hook throw, the channel is closed and must still be forgotten.
         channel.closeFuture().addListener(f -> {
             connections.remove(channel);
-            counters.open.decrement();
             if (LOG.isDebugEnabled()) {
                 LOG.debug("closed {}", Peers.describe(channel));
             }
             listener.connectionClosed(channel.remoteAddress());
         });
+        if (LOG.isInfoEnabled()) {
+            LOG.info("connected {}", Peers.describe(channel));
+        }
+        listener.connectionOpened(channel.remoteAddress());
     }
 
-    /**
-     * Stops reading while the peer is not taking what it is sent. The outbound buffer also counts writes not yet
-     * flushed, so one large read echoed back crosses the high-water mark before the flush at the end of the read batch;
-     * those bytes are flushed first, and reading stops only if the socket cannot take them. Stopping and restarting
-     * reads costs two {@code epoll_ctl} calls, which for 16 KiB stream echo was one pair per read.
-     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
