@@ -2,10 +2,12 @@ package dev.socketkit.server;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** A server's running totals, added to from every event loop and worker; read as a {@link ServerStats} snapshot. */
+/**
+ * A server's running totals, added to from every event loop and worker; read as a {@link ServerStats} snapshot. Open
+ * connections are not a total: the server's set of connections knows them.
+ */
 final class Counters {
     final LongAdder accepted = new LongAdder();
-    final LongAdder open = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder framesIn = new LongAdder();
@@ -13,9 +15,9 @@ final class Counters {
     final LongAdder droppedDatagrams = new LongAdder();
     final LongAdder failures = new LongAdder();
 
-    ServerStats snapshot() {
+    ServerStats snapshot(int openConnections) {
         return new ServerStats(
-                open.sum(),
+                openConnections,
                 accepted.sum(),
                 bytesIn.sum(),
                 bytesOut.sum(),

@@ -21,7 +21,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -327,7 +326,7 @@ public final class Server implements AutoCloseable {
 
     /** {@return a snapshot of the server's counters: connections, bytes, frames, dropped datagrams, failures} */
     public ServerStats stats() {
-        return counters.snapshot();
+        return counters.snapshot(connections.size());
     }
 
     /** {@return the number of connections open now (always 0 for datagram servers)} */
@@ -433,10 +432,6 @@ public final class Server implements AutoCloseable {
             root = root.getCause();
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @SuppressWarnings("unchecked")
