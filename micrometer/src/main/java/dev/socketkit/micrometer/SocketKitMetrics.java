@@ -130,7 +130,8 @@ public final class SocketKitMetrics implements MeterBinder {
             String unit,
             Tags more,
             ToDoubleFunction<ServerStats> value) {
-        FunctionCounter.builder(name, server, s -> value.applyAsDouble(s.stats()))
+        // The function, which the meter holds strongly, reads the field: FunctionCounter keeps its object only weakly.
+        FunctionCounter.builder(name, server, unused -> value.applyAsDouble(server.stats()))
                 .description(description)
                 .baseUnit(unit)
                 .tags(tags.and(more))
