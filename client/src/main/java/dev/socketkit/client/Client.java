@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +105,8 @@ public final class Client implements AutoCloseable {
 
         Inbox inbox = new Inbox();
         EventLoopGroup group = transport.newEventLoopGroup(1, "socketkit-client");
-        Path ownSocketFile = kind == SocketKind.UNIXGRAM ? temporarySocketPath() : null;
+        Path ownSocketFile =
+                kind == SocketKind.UNIXGRAM ? Path.of(Endpoint.anyLocal(kind).path()) : null;
         try {
             Bootstrap bootstrap = new Bootstrap()
                     .group(group)
@@ -376,10 +376,6 @@ public final class Client implements AutoCloseable {
     private static String describe(Duration timeout) {
         long millis = timeout.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-    }
-
-    private static Path temporarySocketPath() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "socketkit-" + UUID.randomUUID() + ".sock");
     }
 
     private static void deleteQuietly(Path path) {
