@@ -52,17 +52,22 @@ final class BlockingDatagramBridge extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         AddressedEnvelope<ByteBuf, SocketAddress> datagram = (AddressedEnvelope<ByteBuf, SocketAddress>) msg;
         SocketAddress sender = datagram.sender();
-        byte[] data;
-        try {
-            data = ByteBufUtil.getBytes(datagram.content());
-        } finally {
-            datagram.release();
-        }
         if (waiting.incrementAndGet() > MAX_WAITING) {
+            // Checked before the copy: under overload, a datagram that is dropped is not copied first.
             waiting.decrementAndGet();
+            datagram.release();
             counters.droppedDatagrams.increment();
             LOG.debug("dropped a datagram from {}: {} already wait for the handler", sender, MAX_WAITING);
             return;
+        }
+        byte[] data;
+        try {
+            data = ByteBufUtil.getBytes(datagram.content());
+        } catch (RuntimeException e) {
+            waiting.decrementAndGet();
+            throw e;
+        } finally {
+            datagram.release();
         }
         try {
             executor.execute(() -> {
