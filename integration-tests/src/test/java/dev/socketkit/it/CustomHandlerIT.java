@@ -29,6 +29,7 @@ import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -200,6 +201,47 @@ class CustomHandlerIT {
             awaitTrue(() -> finished.get() == 3, "finish runs for all three connections, the failed one too");
             assertEquals(1, failures.size(), "reported once");
             assertInstanceOf(IllegalStateException.class, failures.get(0));
+            assertEquals(1, server.stats().failures());
+        }
+    }
+
+    /**
+     * An {@link IOException} the handler throws on a live connection is the handler's failure, not a reset: reported
+     * through the listener and counted, once, like any other.
+     */
+    @TransportTest
+    void blockingStreamHandlerThrowingIoExceptionIsReportedOnce(Transport transport) throws Exception {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        BlockingHandler handler = request -> {
+            String line = new BufferedReader(new InputStreamReader(request.input(), UTF_8)).readLine();
+            if ("bad".equals(line)) {
+                throw new IOException("bad request");
+            }
+            request.output().write(("ok " + line + "\n").getBytes(UTF_8));
+        };
+        ServerListener listener = new ServerListener() {
+            @Override
+            public void handlerFailed(SocketAddress peer, Throwable failure) {
+                failures.add(failure);
+            }
+        };
+        try (Server server = Transports.start(
+                transport,
+                ServerConfig.defaults()
+                        .withEndpoint(Endpoints.tcp())
+                        .withHandler(handler)
+                        .withListener(listener))) {
+            try (Client bad = Client.connect(clientOf(server, transport))) {
+                bad.send("bad\n");
+                assertTrue(bad.receiveUntilClosed().isEmpty(), "the failing connection is closed, unanswered");
+            }
+            try (Client later = Client.connect(clientOf(server, transport))) {
+                assertEquals("ok later\n", later.request("later\n"), "the server keeps serving");
+            }
+            awaitTrue(() -> !failures.isEmpty(), "the failure is reported");
+            assertEquals(1, failures.size(), "reported once");
+            assertInstanceOf(IOException.class, failures.get(0));
+            assertEquals("bad request", failures.get(0).getMessage());
             assertEquals(1, server.stats().failures());
         }
     }

@@ -87,14 +87,7 @@ final class BlockingDatagramBridge extends ChannelInboundHandlerAdapter {
         DatagramRequest request = new DatagramRequest(sender, data);
         Throwable failed = request.serveWith(handler);
         if (failed != null) {
-            counters.failures.increment();
-            LOG.warn("handler failed on a datagram from {}", sender, failed);
-            Throwable failure = failed;
-            try {
-                ctx.executor().execute(() -> listener.handlerFailed(sender, failure));
-            } catch (RejectedExecutionException stopped) {
-                // The server has stopped: no listener is waiting any more.
-            }
+            request.reportFailure(failed, counters, listener, ctx.executor());
         } else if (request.output.size() > 0) {
             ctx.writeAndFlush(
                     new DefaultAddressedEnvelope<>(Unpooled.wrappedBuffer(request.output.toByteArray()), sender),

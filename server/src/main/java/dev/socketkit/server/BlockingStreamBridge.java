@@ -36,6 +36,8 @@ final class BlockingStreamBridge extends ChannelInboundHandlerAdapter {
     private final BlockingHandler handler;
     private final Executor executor;
     private final Endpoint endpoint;
+    private final Counters counters;
+    private final ServerListener listener;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -49,10 +51,13 @@ final class BlockingStreamBridge extends ChannelInboundHandlerAdapter {
 
     private ChannelHandlerContext ctx;
 
-    BlockingStreamBridge(BlockingHandler handler, Executor executor, Endpoint endpoint) {
+    BlockingStreamBridge(
+            BlockingHandler handler, Executor executor, Endpoint endpoint, Counters counters, ServerListener listener) {
         this.handler = handler;
         this.executor = executor;
         this.endpoint = endpoint;
+        this.counters = counters;
+        this.listener = listener;
     }
 
     @Override
@@ -144,20 +149,25 @@ final class BlockingStreamBridge extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** On a worker: the handler's whole life, then the close of the connection (at once if the handler failed). */
+    /**
+     * On a worker: the handler's whole life, then the close of the connection (at once if the handler failed). The
+     * handler's failure is reported here, as the datagram bridge reports one, rather than passed down the pipeline,
+     * where the connection handler would take an {@link IOException} for a reset and log it only at DEBUG.
+     */
     private void serve() {
         StreamRequest request = new StreamRequest(endpoint);
         Throwable failed = request.serveWith(handler);
         Throwable failure = failed;
         try {
             ctx.executor().execute(() -> {
-                if (failure instanceof IOException && !ctx.channel().isActive()) {
+                if (failure == null) {
+                    ConnectionHandler.closeAfterPendingWrites(ctx.channel());
+                } else if (failure instanceof IOException && !ctx.channel().isActive()) {
                     // The connection failed or went first, and was reported then; this is only the consequence.
                     ctx.channel().close();
-                } else if (failure != null) {
-                    ctx.fireExceptionCaught(failure);
                 } else {
-                    ConnectionHandler.closeAfterPendingWrites(ctx.channel());
+                    request.reportFailure(failure, counters, listener, ctx.executor());
+                    ctx.channel().close();
                 }
             });
         } catch (RejectedExecutionException stopped) {

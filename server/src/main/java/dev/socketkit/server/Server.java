@@ -299,7 +299,7 @@ public final class Server implements AutoCloseable {
             if (handler instanceof BlockingHandler blocking) {
                 return endpoint.kind().isDatagram()
                         ? new BlockingDatagramBridge(blocking, workers, endpoint, counters, config.listener())
-                        : new BlockingStreamBridge(blocking, workers, endpoint);
+                        : new BlockingStreamBridge(blocking, workers, endpoint, counters, config.listener());
             }
             ChannelHandler made = ((HandlerFactory) handler).newHandler();
             if (made == null) {
