@@ -246,6 +246,33 @@ class CustomHandlerIT {
         }
     }
 
+    /** A frame over the limit is the peer's fault, not the handler's: counted as a failure, not passed to the hook. */
+    @TransportTest
+    void frameOverTheLimitIsCountedButNotReportedAsHandlerFailure(Transport transport) throws Exception {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        ServerListener listener = new ServerListener() {
+            @Override
+            public void handlerFailed(SocketAddress peer, Throwable failure) {
+                failures.add(failure);
+            }
+        };
+        BlockingHandler echo = request -> request.input().transferTo(request.output());
+        try (Server server = Transports.start(
+                transport,
+                ServerConfig.defaults()
+                        .withEndpoint(Endpoints.tcp())
+                        .withFraming(Framing.line(8))
+                        .withHandler(echo)
+                        .withListener(listener))) {
+            try (Client client = Client.connect(clientOf(server, transport))) {
+                client.send("far longer than eight bytes\n");
+                client.receiveUntilClosed(); // returns once the server has closed the connection
+            }
+            awaitTrue(() -> server.stats().failures() == 1, "the failure is counted");
+            assertTrue(failures.isEmpty(), "not reported as the handler's: " + failures);
+        }
+    }
+
     @TransportTest
     void failingEventLoopHandlerClosesOnlyItsOwnConnection(Transport transport) throws Exception {
         List<Throwable> failures = new CopyOnWriteArrayList<>();

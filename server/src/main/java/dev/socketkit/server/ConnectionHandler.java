@@ -25,7 +25,9 @@ import org.apache.logging.log4j.Logger;
  *   <li>End of input: once the peer has shut down its side, everything pending is written and then the connection
  *       closes.
  *   <li>Errors close only this connection: a frame over the limit with one WARN line naming the peer and the limit; a
- *       reset with a DEBUG line; anything else with a WARN line (stack trace at DEBUG).
+ *       reset with a DEBUG line; anything else with a WARN line (stack trace at DEBUG). Each is counted as a failure,
+ *       but only the last kind, the failure of a handler, is passed to {@link ServerListener#handlerFailed}: a reset
+ *       or a bad frame is the peer's doing, not the handler's.
  * </ul>
  */
 @Sharable
@@ -85,6 +87,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String peer = Peers.describe(ctx.channel());
+        counters.failures.increment();
         if (cause instanceof TooLongFrameException) {
             LOG.warn("closing {}: frame longer than the {}-byte limit", peer, maxFrameLength);
         } else if (cause instanceof CorruptedFrameException) {
@@ -94,9 +97,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             // Most likely a bug in a custom handler: its stack trace is what its author needs.
             LOG.warn("closing {}: handler failed", peer, cause);
+            listener.handlerFailed(ctx.channel().remoteAddress(), cause);
         }
-        counters.failures.increment();
-        listener.handlerFailed(ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 

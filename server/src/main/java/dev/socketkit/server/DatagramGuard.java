@@ -62,11 +62,11 @@ final class DatagramGuard extends ChannelInboundHandlerAdapter {
         }
         counters.failures.increment();
         if (cause instanceof IOException) {
-            LOG.debug("datagram error: {}", cause.toString());
+            LOG.debug("datagram error: {}", cause.toString()); // the socket's, not the handler's: no handlerFailed
         } else {
             LOG.warn("datagram handler failed", cause);
+            listener.handlerFailed(null, cause);
         }
-        listener.handlerFailed(null, cause);
     }
 
     private static boolean canAnswer(SocketAddress sender) {

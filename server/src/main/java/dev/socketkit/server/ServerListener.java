@@ -26,8 +26,12 @@ public interface ServerListener {
 
     /**
      * A connection's handler (or, on a datagram server, the handling of one datagram) failed with {@code failure}; the
-     * server has logged it once and, for a stream connection, closed that connection. Other connections are unaffected.
-     * {@code peer} is null when a datagram socket fails outside any one datagram.
+     * server has logged it once at WARN and, for a stream connection, closed that connection. Other connections are
+     * unaffected. Only the handler's own failures come here: a blocking handler's exception (an {@code IOException}
+     * included), or an event-loop handler's exception other than an {@code IOException}. The socket's errors, such as a
+     * reset by the peer, and frames the framing rejects also close the connection and count in {@link
+     * ServerStats#failures()}, but are not the handler's and do not come here. {@code peer} is null when an event-loop
+     * datagram handler fails, since its exception names no datagram.
      *
      * @param peer the client's address, or null
      * @param failure what the handler threw

@@ -13,7 +13,9 @@ package dev.socketkit.server;
  * @param framesOut frames (datagrams) written
  * @param droppedDatagrams datagrams not answered: from an unbound Unix socket that cannot be answered, or refused
  *     while too many were already waiting for a blocking handler
- * @param failures connections closed, or datagrams given up, because their handler or the socket failed
+ * @param failures connections closed, or datagrams given up, because their handler or the socket failed or the peer
+ *     sent a frame the framing rejects; the handler's failures among them also reach {@link
+ *     ServerListener#handlerFailed}
  */
 public record ServerStats(
         long openConnections,
