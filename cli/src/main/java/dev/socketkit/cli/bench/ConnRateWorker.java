@@ -74,8 +74,11 @@ final class ConnRateWorker implements Worker {
     private void closed(Cycle cycle) {
         long now = System.nanoTime();
         current = null;
-        // Here rather than in channelInactive, which Netty fires only after the close future's listeners.
-        cycle.fail("connection closed by " + run.endpoint + " after " + cycle.received + " of " + size + " bytes");
+        // Here rather than in channelInactive, which Netty fires only after the close future's listeners. The message
+        // is built only when fail would keep it, so a verified cycle costs no string.
+        if (!cycle.verified && !cycle.failed) {
+            cycle.fail("connection closed by " + run.endpoint + " after " + cycle.received + " of " + size + " bytes");
+        }
         if (cycle.verified && window.counts(now)) {
             stats.record(now - cycle.start, size);
         }
