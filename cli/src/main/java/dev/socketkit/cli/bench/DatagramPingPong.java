@@ -94,8 +94,10 @@ final class DatagramPingPong extends ChannelWorker {
             }
             run.outcome.mismatch("the echo of a " + size + "-byte datagram "
                     + (count == size ? "differs" : "has " + count + " bytes"));
-            awaiting = false;
-            next(System.nanoTime());
+            if (awaiting) { // a stray after a loss must not start a second send while the next one is pending
+                awaiting = false;
+                next(System.nanoTime());
+            }
             return;
         }
         if (!awaiting) {
