@@ -4,6 +4,7 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.internal.Failures;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;

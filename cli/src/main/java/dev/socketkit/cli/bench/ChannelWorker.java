@@ -1,5 +1,6 @@
 package dev.socketkit.cli.bench;
 
+import dev.socketkit.transport.internal.Failures;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.channels.ClosedChannelException;

@@ -1,5 +1,6 @@
 package dev.socketkit.cli.bench;
 
+import dev.socketkit.transport.internal.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
