@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
  * {@code socketkit bench [ENDPOINT]}: load an echo server and report throughput and latency percentiles.
  *
  * <p>stdout carries only the report (a table, or one JSON object with {@code --json}); the live progress line and
- * every diagnostic go to stderr.
+ * every diagnostic go to stderr. The progress line is shown only when stderr is a terminal, which the launcher script
+ * tells by setting the system property {@code socketkit.stderr.tty} to {@code true}, and not with {@code -q}; so
+ * {@code bench 2>err.log} writes no carriage-return lines to the file.
  */
 @Command(
         name = "bench",
@@ -44,6 +46,9 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     /** The most connections one run opens: far beyond what one machine's load generator drives usefully. */
     static final int MAX_CONNECTIONS = 100_000;
+
+    /** Set to {@code true} by the launcher when stderr is a terminal: the only case that shows the progress line. */
+    static final String STDERR_TTY_PROPERTY = "socketkit.stderr.tty";
 
     /** The largest message on a stream socket. */
     static final int MAX_STREAM_SIZE = Sizes.MAX_READ_BUFFER;
@@ -143,8 +148,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
-        // A progress line only for a person watching: System.console() is null when stdin or stdout is redirected.
-        ProgressLine progress = System.console() != null && !logging.quiet ? new ProgressLine(err) : null;
+        // A progress line only for a person watching stderr; System.console() would test stdin and stdout instead.
+        boolean stderrTty = Boolean.getBoolean(STDERR_TTY_PROPERTY);
+        ProgressLine progress = stderrTty && !logging.quiet ? new ProgressLine(err) : null;
         BenchReport report;
         try {
             report = bench.run(progress);
