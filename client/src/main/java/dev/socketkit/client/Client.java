@@ -205,7 +205,8 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Waits up to the read timeout for the next frame.
+     * Waits up to the read timeout for the next frame. A timeout loses nothing: a frame that comes later, even as the
+     * wait ends, is the next receive's.
      *
      * @return the frame's bytes
      * @throws ClientException {@code TIMED_OUT} if none comes in time, {@code CLOSED} if the peer closed first
@@ -225,8 +226,9 @@ public final class Client implements AutoCloseable {
         CompletableFuture<byte[]> next = inbox.next();
         try {
             return await(next, timeout, "waiting for data from");
-        } finally {
-            inbox.cancel(next);
+        } catch (RuntimeException e) {
+            inbox.giveUp(next);
+            throw e;
         }
     }
 
@@ -254,8 +256,9 @@ public final class Client implements AutoCloseable {
         CompletableFuture<byte[]> next = inbox.next();
         try {
             return exchangeStep(next, deadline, "waiting for data from");
-        } finally {
-            inbox.cancel(next);
+        } catch (RuntimeException e) {
+            inbox.giveUp(next);
+            throw e;
         }
     }
 
@@ -274,7 +277,7 @@ public final class Client implements AutoCloseable {
      * Receives frames until the peer closes (or, on a stream socket, shuts down its write side), and returns them in
      * order: the end of the tutorial's client, which reads until the server is done. Each frame may take the read
      * timeout to come, and all of them together the exchange timeout, so a server that trickles data forever cannot
-     * hold the caller forever.
+     * hold the caller forever. When it throws, the frames it had received are not lost: the next receive returns them.
      *
      * @return the frames, in the order they came; empty if the peer closed without sending
      * @throws ClientException {@code TIMED_OUT} if either bound passes; {@code RESET} or another reason if the
@@ -291,9 +294,8 @@ public final class Client implements AutoCloseable {
                 if (e.reason() == Reason.CLOSED) {
                     return frames;
                 }
+                inbox.giveUp(next, frames);
                 throw e;
-            } finally {
-                inbox.cancel(next);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.socketkit.client;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,12 +15,14 @@ final class Inbox {
     private ClientException end;
 
     synchronized void add(byte[] frame) {
-        CompletableFuture<byte[]> receiver = waiting.poll();
-        if (receiver != null) {
-            receiver.complete(frame);
-        } else {
-            frames.add(frame);
+        // A receiver the caller cancelled (receiveAsync's future) takes nothing: the frame goes to the next one.
+        CompletableFuture<byte[]> receiver;
+        while ((receiver = waiting.poll()) != null) {
+            if (receiver.complete(frame)) {
+                return;
+            }
         }
+        frames.add(frame);
     }
 
     /** No frame comes after {@code reason} (the peer closed, or the connection failed). */
@@ -47,8 +50,25 @@ final class Inbox {
         return receiver;
     }
 
-    /** Forgets a receiver that gave up waiting, so the next frame goes to a live one. */
-    synchronized void cancel(CompletableFuture<byte[]> receiver) {
-        waiting.remove(receiver);
+    /**
+     * Forgets a receiver whose caller stopped waiting (it timed out or was interrupted), so the next frame goes to a
+     * live one. A frame it was given after its caller stopped looking goes back to the front, for the next receive:
+     * a timeout loses no data, as with a socket's read timeout.
+     */
+    void giveUp(CompletableFuture<byte[]> receiver) {
+        giveUp(receiver, List.of());
+    }
+
+    /**
+     * {@link #giveUp(CompletableFuture)}, and puts {@code taken}, frames the caller received but cannot return, back
+     * in front of that frame, in their order.
+     */
+    synchronized void giveUp(CompletableFuture<byte[]> receiver, List<byte[]> taken) {
+        if (!waiting.remove(receiver) && receiver.isDone() && !receiver.isCompletedExceptionally()) {
+            frames.addFirst(receiver.join());
+        }
+        for (int i = taken.size() - 1; i >= 0; i--) {
+            frames.addFirst(taken.get(i));
+        }
     }
 }

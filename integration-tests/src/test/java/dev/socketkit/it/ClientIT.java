@@ -239,6 +239,31 @@ class ClientIT {
     }
 
     @TransportTest
+    void framesReceivedBeforeATimeoutAreKeptForTheNextReceive(Transport transport) throws Exception {
+        Transports.assumeAvailable(transport);
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            ClientConfig config = ClientConfig.defaults()
+                    .withEndpoint(Endpoint.tcp("127.0.0.1", listener.getLocalPort()))
+                    .withIo(Io.valueOf(transport.name()))
+                    .withExchangeTimeout(Duration.ofMillis(300));
+            try (Client client = Client.connect(config);
+                    Socket accepted = listener.accept()) {
+                accepted.getOutputStream().write("abc".getBytes(UTF_8)); // and then nothing, and no close
+                ClientException e = assertThrows(ClientException.class, client::receiveUntilClosed);
+                assertEquals(Reason.TIMED_OUT, e.reason());
+
+                // The bytes came in one or more frames; each receive waits up to the read timeout.
+                StringBuilder received = new StringBuilder();
+                while (received.length() < 3) {
+                    received.append(new String(client.receive(), UTF_8));
+                }
+                assertEquals("abc", received.toString());
+            }
+        }
+    }
+
+    @TransportTest
     void requestToASilentServerEndsAtTheExchangeTimeout(Transport transport) throws Exception {
         Transports.assumeAvailable(transport);
         try (ServerSocket silent = new ServerSocket()) {

@@ -1,0 +1,85 @@
+package dev.socketkit.client;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.client.ClientException.Reason;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-over between the event loop and waiting callers. The races these cases stand for (a frame that arrives
+ * as a wait times out) cannot be timed reliably over a socket, so each one is set up step by step here.
+ */
+class InboxTest {
+    private final Inbox inbox = new Inbox();
+
+    @Test
+    void frameHandedToReceiverThatGaveUpGoesToTheNextReceive() {
+        CompletableFuture<byte[]> late = inbox.next();
+        inbox.add(bytes("one")); // arrives just as the caller's wait timed out
+        inbox.add(bytes("two"));
+        inbox.giveUp(late);
+
+        assertEquals("one", text(inbox.next()));
+        assertEquals("two", text(inbox.next()));
+    }
+
+    @Test
+    void receiverThatGaveUpBeforeAnyFrameTakesNone() {
+        CompletableFuture<byte[]> gone = inbox.next();
+        inbox.giveUp(gone);
+        inbox.add(bytes("one"));
+
+        assertEquals("one", text(inbox.next()));
+        assertTrue(!gone.isDone(), "the abandoned receiver was completed");
+    }
+
+    @Test
+    void cancelledAsyncReceiverPassesTheFrameOn() {
+        CompletableFuture<byte[]> cancelled = inbox.next();
+        CompletableFuture<byte[]> live = inbox.next();
+        cancelled.cancel(false);
+        inbox.add(bytes("one"));
+
+        assertEquals("one", text(live));
+    }
+
+    @Test
+    void framesTakenBeforeAFailureGoBackInOrder() {
+        inbox.add(bytes("one"));
+        byte[] one = inbox.next().join();
+        CompletableFuture<byte[]> pending = inbox.next();
+        inbox.add(bytes("two"));
+        inbox.add(bytes("three"));
+        inbox.giveUp(pending, List.of(one));
+
+        assertEquals("one", text(inbox.next()));
+        assertEquals("two", text(inbox.next()));
+        assertEquals("three", text(inbox.next()));
+    }
+
+    @Test
+    void endFailsWaitingReceiversAfterTheFramesLeft() throws Exception {
+        CompletableFuture<byte[]> waiting = inbox.next();
+        inbox.end(new ClientException(Reason.CLOSED, "closed", null));
+        inbox.giveUp(waiting); // a failed receiver has no frame to give back
+
+        ExecutionException failure = assertThrows(ExecutionException.class, waiting::get);
+        assertEquals(Reason.CLOSED, ((ClientException) failure.getCause()).reason());
+        assertTrue(inbox.next().isCompletedExceptionally(), "a receive after the end did not fail");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(UTF_8);
+    }
+
+    private static String text(CompletableFuture<byte[]> frame) {
+        assertTrue(frame.isDone(), "no frame was ready");
+        return new String(frame.join(), UTF_8);
+    }
+}
