@@ -31,6 +31,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,23 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class CustomHandlerIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** Echoes each read, but throws on one that starts with {@code x} (IllegalStateException) or {@code i} (IOException). */
+    private static final HandlerFactory FAILS_ON_X_OR_I = () -> new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
+            ByteBuf data = (ByteBuf) msg;
+            byte first = data.getByte(data.readerIndex());
+            if (first == 'x' || first == 'i') {
+                data.release();
+                if (first == 'x') {
+                    throw new IllegalStateException("x is not welcome");
+                }
+                throw new IOException("i is not welcome");
+            }
+            ctx.writeAndFlush(msg);
+        }
+    };
 
     @TempDir
     Path dir;
@@ -161,7 +179,8 @@ class CustomHandlerIT {
     @TransportTest
     void failingHandlerIsReportedOnceFinishRunsAndOtherConnectionsAreServed(Transport transport) throws Exception {
         AtomicInteger finished = new AtomicInteger();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        FailureLog listener = new FailureLog();
+        List<Throwable> failures = listener.failures;
         BlockingHandler handler = new BlockingHandler() {
             @Override
             public void handle(Request request) throws Exception {
@@ -175,12 +194,6 @@ class CustomHandlerIT {
             @Override
             public void finish(Request request) {
                 finished.incrementAndGet();
-            }
-        };
-        ServerListener listener = new ServerListener() {
-            @Override
-            public void handlerFailed(SocketAddress peer, Throwable failure) {
-                failures.add(failure);
             }
         };
         try (Server server = Transports.start(
@@ -211,19 +224,14 @@ class CustomHandlerIT {
      */
     @TransportTest
     void blockingStreamHandlerThrowingIoExceptionIsReportedOnce(Transport transport) throws Exception {
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        FailureLog listener = new FailureLog();
+        List<Throwable> failures = listener.failures;
         BlockingHandler handler = request -> {
             String line = new BufferedReader(new InputStreamReader(request.input(), UTF_8)).readLine();
             if ("bad".equals(line)) {
                 throw new IOException("bad request");
             }
             request.output().write(("ok " + line + "\n").getBytes(UTF_8));
-        };
-        ServerListener listener = new ServerListener() {
-            @Override
-            public void handlerFailed(SocketAddress peer, Throwable failure) {
-                failures.add(failure);
-            }
         };
         try (Server server = Transports.start(
                 transport,
@@ -249,13 +257,8 @@ class CustomHandlerIT {
     /** A frame over the limit is the peer's fault, not the handler's: counted as a failure, not passed to the hook. */
     @TransportTest
     void frameOverTheLimitIsCountedButNotReportedAsHandlerFailure(Transport transport) throws Exception {
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        ServerListener listener = new ServerListener() {
-            @Override
-            public void handlerFailed(SocketAddress peer, Throwable failure) {
-                failures.add(failure);
-            }
-        };
+        FailureLog listener = new FailureLog();
+        List<Throwable> failures = listener.failures;
         BlockingHandler echo = request -> request.input().transferTo(request.output());
         try (Server server = Transports.start(
                 transport,
@@ -275,29 +278,13 @@ class CustomHandlerIT {
 
     @TransportTest
     void failingEventLoopHandlerClosesOnlyItsOwnConnection(Transport transport) throws Exception {
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        ServerListener listener = new ServerListener() {
-            @Override
-            public void handlerFailed(SocketAddress peer, Throwable failure) {
-                failures.add(failure);
-            }
-        };
-        HandlerFactory failOnX = () -> new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf data = (ByteBuf) msg;
-                if (data.getByte(data.readerIndex()) == 'x') {
-                    data.release();
-                    throw new IllegalStateException("x is not welcome");
-                }
-                ctx.writeAndFlush(msg);
-            }
-        };
+        FailureLog listener = new FailureLog();
+        List<Throwable> failures = listener.failures;
         try (Server server = Transports.start(
                 transport,
                 ServerConfig.defaults()
                         .withEndpoint(Endpoints.tcp())
-                        .withHandler(failOnX)
+                        .withHandler(FAILS_ON_X_OR_I)
                         .withListener(listener))) {
             try (Client good = Client.connect(clientOf(server, transport));
                     Client bad = Client.connect(clientOf(server, transport))) {
@@ -307,6 +294,38 @@ class CustomHandlerIT {
             }
             assertEquals(1, failures.size(), "reported once");
             assertEquals(1, server.stats().failures());
+        }
+    }
+
+    /**
+     * Which failures are the handler's: an exception an event-loop handler throws is reported, an {@link IOException}
+     * too; a reset by the peer, which reaches the pipeline as an {@code IOException} as well, is counted but is not.
+     */
+    @TransportTest
+    void handlersIoExceptionIsReportedButAPeerResetIsNot(Transport transport) throws Exception {
+        FailureLog listener = new FailureLog();
+        List<Throwable> failures = listener.failures;
+        try (Server server = Transports.start(
+                transport,
+                ServerConfig.defaults()
+                        .withEndpoint(Endpoints.tcp())
+                        .withHandler(FAILS_ON_X_OR_I)
+                        .withListener(listener))) {
+            try (Client bad = Client.connect(clientOf(server, transport))) {
+                bad.send("i");
+                assertTrue(bad.receiveUntilClosed().isEmpty(), "the failing connection is closed");
+            }
+            awaitTrue(() -> !failures.isEmpty(), "the handler's IOException is reported");
+            assertEquals("i is not welcome", failures.get(0).getMessage());
+
+            try (Socket peer =
+                    new Socket(server.endpoint().host(), server.endpoint().port())) {
+                peer.getOutputStream().write("hello".getBytes(UTF_8));
+                assertEquals("hello", new String(peer.getInputStream().readNBytes(5), UTF_8));
+                peer.setSoLinger(true, 0); // close sends a reset (RST) instead of the orderly FIN
+            }
+            awaitTrue(() -> server.stats().failures() == 2, "the reset is counted");
+            assertEquals(1, failures.size(), "the reset is not reported as the handler's: " + failures);
         }
     }
 
@@ -354,6 +373,37 @@ class CustomHandlerIT {
             client.send("x");
             awaitTrue(() -> server.stats().failures() == 1, "the failure is counted");
             assertEquals("after", client.request("after"), "the socket goes on serving");
+        }
+    }
+
+    @TransportTest
+    void datagramHandlersIoExceptionIsReportedAndTheSocketGoesOnServing(Transport transport) throws Exception {
+        FailureLog listener = new FailureLog();
+        List<Throwable> failures = listener.failures;
+        HandlerFactory failOnI = () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
+                AddressedEnvelope<?, ?> datagram = (AddressedEnvelope<?, ?>) msg;
+                ByteBuf data = (ByteBuf) datagram.content();
+                if (data.getByte(data.readerIndex()) == 'i') {
+                    datagram.release();
+                    throw new IOException("i is not welcome");
+                }
+                ctx.writeAndFlush(new DefaultAddressedEnvelope<>(data, datagram.sender()));
+            }
+        };
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults()
+                                .withEndpoint(Endpoints.udp())
+                                .withHandler(failOnI)
+                                .withListener(listener));
+                Client client = Client.connect(clientOf(server, transport))) {
+            client.send("i");
+            awaitTrue(() -> !failures.isEmpty(), "the handler's IOException is reported");
+            assertEquals("after", client.request("after"), "the socket goes on serving");
+            assertEquals(1, failures.size(), "reported once");
+            assertEquals("i is not welcome", failures.get(0).getMessage());
         }
     }
 
@@ -507,6 +557,16 @@ class CustomHandlerIT {
                 throw new AssertionError("not within " + WAIT + ": " + what);
             }
             Thread.sleep(10);
+        }
+    }
+
+    /** A listener that keeps every failure passed to {@link ServerListener#handlerFailed}. */
+    private static final class FailureLog implements ServerListener {
+        final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void handlerFailed(SocketAddress peer, Throwable failure) {
+            failures.add(failure);
         }
     }
 }

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
-import java.io.IOException;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -24,10 +23,11 @@ import org.apache.logging.log4j.Logger;
  *       server buffer without bound. Unflushed writes that cross the high-water mark are flushed first.
  *   <li>End of input: once the peer has shut down its side, everything pending is written and then the connection
  *       closes.
- *   <li>Errors close only this connection: a frame over the limit with one WARN line naming the peer and the limit; a
- *       reset with a DEBUG line; anything else with a WARN line (stack trace at DEBUG). Each is counted as a failure,
- *       but only the last kind, the failure of a handler, is passed to {@link ServerListener#handlerFailed}: a reset
- *       or a bad frame is the peer's doing, not the handler's.
+ *   <li>Errors close only this connection: a bad frame (over the limit, or corrupt) with one WARN line naming the
+ *       peer; a failure of the socket itself (a reset, a failed send) with a DEBUG line; anything else, an exception
+ *       a handler threw, of whatever type, with a WARN line and its stack trace. Each is counted as a failure, but
+ *       only the last kind is passed to {@link ServerListener#handlerFailed}: a reset or a bad frame is the peer's
+ *       doing, not the handler's. {@link SocketFailures} tells the socket's failures from the handlers'.
  * </ul>
  */
 @Sharable
@@ -92,7 +92,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("closing {}: frame longer than the {}-byte limit", peer, maxFrameLength);
         } else if (cause instanceof CorruptedFrameException) {
             LOG.warn("closing {}: {}", peer, cause.getMessage());
-        } else if (cause instanceof IOException) {
+        } else if (SocketFailures.isFromSocket(ctx, cause)) {
             LOG.debug("closing {}: {}", peer, cause.toString());
         } else {
             // Most likely a bug in a custom handler: its stack trace is what its author needs.

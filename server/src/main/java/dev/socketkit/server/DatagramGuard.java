@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.net.SocketAddress;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -57,11 +56,12 @@ final class DatagramGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (atHead) {
+            SocketFailures.markAtHead(ctx, cause);
             ctx.fireExceptionCaught(cause);
             return;
         }
         counters.failures.increment();
-        if (cause instanceof IOException) {
+        if (SocketFailures.isFromSocket(ctx, cause)) {
             LOG.debug("datagram error: {}", cause.toString()); // the socket's, not the handler's: no handlerFailed
         } else {
             LOG.warn("datagram handler failed", cause);

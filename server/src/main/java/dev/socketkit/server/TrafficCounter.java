@@ -12,7 +12,8 @@ import io.netty.channel.ChannelPromise;
  * frames, since a datagram pipeline has no codec; after the frame codec ({@link #frames}) it counts frames. Without a
  * codec (raw framing) one counter at the head ({@link #bytesAndFrames}) counts both, each read being a frame: every
  * handler in a pipeline costs each connection a context object, and raw echo is what load generators measure.
- * Sharable: it only adds to the server's counters.
+ * At the head it also marks the exceptions the socket fires, for {@link SocketFailures}. Sharable: it only adds to
+ * the server's counters.
  */
 @Sharable
 final class TrafficCounter extends ChannelDuplexHandler {
@@ -55,6 +56,14 @@ final class TrafficCounter extends ChannelDuplexHandler {
             counters.framesIn.increment();
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (atHead) {
+            SocketFailures.markAtHead(ctx, cause);
+        }
+        ctx.fireExceptionCaught(cause);
     }
 
     @Override
