@@ -56,7 +56,7 @@ final class DatagramGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (atHead) {
-            SocketFailures.markAtHead(ctx, cause);
+            // The byte counter before this guard has marked the socket's own failures (SocketFailures).
             ctx.fireExceptionCaught(cause);
             return;
         }
