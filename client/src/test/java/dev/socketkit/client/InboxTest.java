@@ -2,6 +2,7 @@ package dev.socketkit.client;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,7 @@ class InboxTest {
         inbox.add(bytes("one"));
 
         assertEquals("one", text(inbox.next()));
-        assertTrue(!gone.isDone(), "the abandoned receiver was completed");
+        assertFalse(gone.isDone(), "the abandoned receiver was completed");
     }
 
     @Test
@@ -64,7 +65,7 @@ class InboxTest {
     }
 
     @Test
-    void endFailsWaitingReceiversAfterTheFramesLeft() throws Exception {
+    void endFailsWaitingAndLaterReceivers() throws Exception {
         CompletableFuture<byte[]> waiting = inbox.next();
         inbox.end(new ClientException(Reason.CLOSED, "closed", null));
         inbox.giveUp(waiting); // a failed receiver has no frame to give back
