@@ -12,7 +12,7 @@ import java.util.List;
  * <p>Known limit inherited from Netty: after a frame over the limit, a delimiter split across two reads is not seen,
  * so the connection is not resynchronised; socketkit's servers close such a connection anyway.
  */
-final class DelimiterFrameDecoder extends DelimiterBasedFrameDecoder {
+final class DelimiterFrameDecoder extends DelimiterBasedFrameDecoder implements FrameProgress {
     private final int maxFrameLength;
     private final byte[] delimiter;
 
@@ -34,5 +34,10 @@ final class DelimiterFrameDecoder extends DelimiterBasedFrameDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);
         Tails.emit(in, maxFrameLength, out);
+    }
+
+    @Override
+    public int partialBytes() {
+        return actualReadableBytes();
     }
 }

@@ -6,7 +6,7 @@ import io.netty.handler.codec.FixedLengthFrameDecoder;
 import java.util.List;
 
 /** Cuts frames of one fixed size; a short tail at end of input is handed on as a last frame. One per connection. */
-final class FixedFrameDecoder extends FixedLengthFrameDecoder {
+final class FixedFrameDecoder extends FixedLengthFrameDecoder implements FrameProgress {
     private final int frameSize;
 
     FixedFrameDecoder(int frameSize) {
@@ -18,5 +18,10 @@ final class FixedFrameDecoder extends FixedLengthFrameDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);
         Tails.emit(in, frameSize, out);
+    }
+
+    @Override
+    public int partialBytes() {
+        return actualReadableBytes();
     }
 }

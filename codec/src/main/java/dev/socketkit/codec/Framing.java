@@ -37,6 +37,8 @@ public final class Framing {
         }
     }
 
+    private static final String DECODER_NAME = "frameDecoder";
+
     private static final Framing RAW = new Framing(Kind.RAW, null, 0, 0, 0);
 
     private final Kind kind;
@@ -162,9 +164,20 @@ public final class Framing {
     public void addTo(ChannelPipeline pipeline) {
         ChannelHandler decoder = newDecoder();
         if (decoder != null) {
-            pipeline.addLast("frameDecoder", decoder);
+            pipeline.addLast(DECODER_NAME, decoder);
             pipeline.addLast("frameEncoder", newEncoder());
         }
+    }
+
+    /**
+     * The progress of the frame decoder {@link #addTo} installed in {@code pipeline}, for deadlines on frames that have
+     * begun.
+     *
+     * @param pipeline a channel's pipeline
+     * @return the decoder's progress, or null if the pipeline has no socketkit frame decoder (raw framing)
+     */
+    public static FrameProgress progressOf(ChannelPipeline pipeline) {
+        return pipeline.get(DECODER_NAME) instanceof FrameProgress progress ? progress : null;
     }
 
     private ChannelHandler newDecoder() {

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * The length is checked against the limit before any byte of the payload is buffered.
  */
-final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder {
+final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder implements FrameProgress {
     LengthFrameDecoder(int fieldBytes, int maxFrameLength) {
         // Netty's limit counts the length field too; socketkit's counts the payload only.
         super(
@@ -51,5 +51,10 @@ final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder {
             in.skipBytes(left);
             throw new CorruptedFrameException("input ended inside a frame, " + left + " bytes of it received");
         }
+    }
+
+    @Override
+    public int partialBytes() {
+        return actualReadableBytes();
     }
 }

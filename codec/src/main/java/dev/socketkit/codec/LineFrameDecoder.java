@@ -6,7 +6,7 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.util.List;
 
 /** Cuts lines ending in {@code \n} or {@code \r\n}, keeping the terminator; one per connection. */
-final class LineFrameDecoder extends LineBasedFrameDecoder {
+final class LineFrameDecoder extends LineBasedFrameDecoder implements FrameProgress {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LF = {'\n'};
 
@@ -29,5 +29,10 @@ final class LineFrameDecoder extends LineBasedFrameDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);
         Tails.emit(in, maxFrameLength, out);
+    }
+
+    @Override
+    public int partialBytes() {
+        return actualReadableBytes();
     }
 }
