@@ -36,15 +36,22 @@ final class BlockingDatagramBridge extends ChannelInboundHandlerAdapter {
     private final Endpoint endpoint;
     private final Counters counters;
     private final ServerListener listener;
+    private final GuardLog guards;
     private final AtomicInteger waiting = new AtomicInteger();
 
     BlockingDatagramBridge(
-            BlockingHandler handler, Executor executor, Endpoint endpoint, Counters counters, ServerListener listener) {
+            BlockingHandler handler,
+            Executor executor,
+            Endpoint endpoint,
+            Counters counters,
+            ServerListener listener,
+            GuardLog guards) {
         this.handler = handler;
         this.executor = executor;
         this.endpoint = endpoint;
         this.counters = counters;
         this.listener = listener;
+        this.guards = guards;
     }
 
     @Override
@@ -56,8 +63,10 @@ final class BlockingDatagramBridge extends ChannelInboundHandlerAdapter {
             // Checked before the copy: under overload, a datagram that is dropped is not copied first.
             waiting.decrementAndGet();
             datagram.release();
-            counters.droppedDatagrams.increment();
-            LOG.debug("dropped a datagram from {}: {} already wait for the handler", sender, MAX_WAITING);
+            String more = guards.acted(Guard.DATAGRAM_OVERLOAD);
+            if (more != null) {
+                LOG.warn("dropped a datagram from {}: {} already wait for the handler{}", sender, MAX_WAITING, more);
+            }
             return;
         }
         byte[] data;
@@ -79,7 +88,7 @@ final class BlockingDatagramBridge extends ChannelInboundHandlerAdapter {
             });
         } catch (RejectedExecutionException stopping) {
             waiting.decrementAndGet();
-            counters.droppedDatagrams.increment();
+            counters.guarded(Guard.DATAGRAM_OVERLOAD); // the server is stopping: nothing to warn about
         }
     }
 

@@ -23,8 +23,8 @@ import org.apache.logging.log4j.Logger;
  *       server buffer without bound. Unflushed writes that cross the high-water mark are flushed first.
  *   <li>End of input: once the peer has shut down its side, everything pending is written and then the connection
  *       closes.
- *   <li>Errors close only this connection: a bad frame (over the limit, or corrupt) with one WARN line naming the
- *       peer; a failure of the socket itself (a reset, a failed send) with a DEBUG line; anything else, an exception
+ *   <li>Errors close only this connection: memory or file descriptors running out with a WARN line that names it; a
+ *       bad frame (over the limit, or corrupt) with one WARN line naming the peer (both at most one a second); a failure of the socket itself (a reset, a failed send) with a DEBUG line; anything else, an exception
  *       a handler threw, of whatever type, with a WARN line and its stack trace. Each is counted as a failure, but
  *       only the last kind is passed to {@link ServerListener#handlerFailed}: a reset or a bad frame is the peer's
  *       doing, not the handler's. {@link SocketFailures} tells the socket's failures from the handlers'.
@@ -37,11 +37,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxFrameLength;
     private final Counters counters;
     private final ServerListener listener;
+    private final GuardLog guards;
 
-    ConnectionHandler(int maxFrameLength, Counters counters, ServerListener listener) {
+    ConnectionHandler(int maxFrameLength, Counters counters, ServerListener listener, GuardLog guards) {
         this.maxFrameLength = maxFrameLength;
         this.counters = counters;
         this.listener = listener;
+        this.guards = guards;
     }
 
     /**
@@ -88,10 +90,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String peer = Peers.describe(ctx.channel());
         counters.failures.increment();
-        if (cause instanceof TooLongFrameException) {
-            LOG.warn("closing {}: frame longer than the {}-byte limit", peer, maxFrameLength);
+        if (SocketFailures.isResourceFailure(cause)) {
+            // Before the socket check: an allocation that fails in a read is fired from the head, like a reset.
+            String more = guards.line(GuardLog.Line.RESOURCE_FAILURE);
+            if (more != null) {
+                LOG.warn("closing {}: {}{}", peer, SocketFailures.describeResource(cause), more);
+            }
+        } else if (cause instanceof TooLongFrameException) {
+            String more = guards.line(GuardLog.Line.BAD_FRAME);
+            if (more != null) {
+                LOG.warn("closing {}: frame longer than the {}-byte limit{}", peer, maxFrameLength, more);
+            }
         } else if (cause instanceof CorruptedFrameException) {
-            LOG.warn("closing {}: {}", peer, cause.getMessage());
+            String more = guards.line(GuardLog.Line.BAD_FRAME);
+            if (more != null) {
+                LOG.warn("closing {}: {}{}", peer, cause.getMessage(), more);
+            }
         } else if (SocketFailures.isFromSocket(ctx, cause)) {
             LOG.debug("closing {}: {}", peer, cause.toString());
         } else {

@@ -1,72 +1,134 @@
 package dev.socketkit.server;
 
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.internal.DatagramLimits;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
-import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The server's own handlers around a datagram socket's handler, whichever it is. At the {@link #head} it drops
- * datagrams that cannot be answered (from a Unix datagram client that bound no path of its own), counting them; at the
- * {@link #tail} it turns an exception into a log line and goes on, since one socket serves everyone and must not close
- * over one failed send or one faulty datagram. Sharable: it only counts.
+ * The server's guard just after the byte counter of a datagram socket, whichever handler serves it. Inbound, it drops
+ * the datagrams that must not be answered before any handler sees them: from a Unix socket that bound no path
+ * (nothing to answer), and those {@link DatagramSources} refuses (loops, over the source's rate). Outbound, it drops
+ * the answers that must not go out: more than three times what the source sent (off loopback), larger than a datagram
+ * can be, or while the socket's send buffer is full, so that answers are never queued without bound. Each drop is
+ * counted as its {@link Guard} and logged at most once a second per guard.
+ *
+ * <p>One per datagram socket: it holds the socket's table of sources, made when the socket is bound.
  */
-@Sharable
-final class DatagramGuard extends ChannelInboundHandlerAdapter {
+final class DatagramGuard extends ChannelDuplexHandler {
     private static final Logger LOG = LogManager.getLogger(Server.class);
 
-    private final Counters counters;
-    private final ServerListener listener;
-    private final boolean atHead;
+    /** What a Linux Unix datagram socket may send: its send buffer less this much ({@code unix_dgram_sendmsg}). */
+    private static final int UNIX_SEND_OVERHEAD = 32;
 
-    private DatagramGuard(Counters counters, ServerListener listener, boolean atHead) {
-        this.counters = counters;
-        this.listener = listener;
-        this.atHead = atHead;
+    private final ServerConfig config;
+    private final GuardLog guards;
+    private int maxUnixAnswer;
+    private DatagramSources sources;
+
+    DatagramGuard(ServerConfig config, GuardLog guards) {
+        this.config = config;
+        this.guards = guards;
     }
 
-    static DatagramGuard head(Counters counters, ServerListener listener) {
-        return new DatagramGuard(counters, listener, true);
-    }
-
-    static DatagramGuard tail(Counters counters, ServerListener listener) {
-        return new DatagramGuard(counters, listener, false);
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (config.endpoint().kind() == SocketKind.UNIXGRAM) {
+            // The kernel refuses a datagram larger than the socket's own send buffer allows (EMSGSIZE).
+            Integer sendBuffer = ctx.channel().config().getOption(ChannelOption.SO_SNDBUF);
+            maxUnixAnswer = sendBuffer != null && sendBuffer > UNIX_SEND_OVERHEAD
+                    ? sendBuffer - UNIX_SEND_OVERHEAD
+                    : DatagramLimits.maxUnixDatagram();
+        }
+        sources = new DatagramSources(
+                ctx.channel().localAddress(), config.datagramRate(), config.amplificationLimit(), System::nanoTime);
+        ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (atHead && msg instanceof AddressedEnvelope<?, ?> datagram && !canAnswer(datagram.sender())) {
-            counters.droppedDatagrams.increment();
-            LOG.debug("cannot answer a datagram from an unbound unix socket; dropped");
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (!atHead) {
-            ReferenceCountUtil.release(msg); // nothing after the tail: a handler that passed it on is done with it
-            return;
+        if (msg instanceof AddressedEnvelope<?, ?> datagram && datagram.content() instanceof ByteBuf data) {
+            SocketAddress sender = datagram.sender();
+            Guard refused = canAnswer(sender) ? sources.admit(sender, data.readableBytes()) : Guard.DATAGRAM_UNBOUND;
+            if (refused != null) {
+                dropped(refused, sender, msg);
+                return;
+            }
         }
         ctx.fireChannelRead(msg);
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (atHead) {
-            // The byte counter before this guard has marked the socket's own failures (SocketFailures).
-            ctx.fireExceptionCaught(cause);
-            return;
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof AddressedEnvelope<?, ?> answer && answer.content() instanceof ByteBuf data) {
+            SocketAddress recipient = answer.recipient();
+            int bytes = data.readableBytes();
+            Guard refused;
+            if (bytes > maxAnswer(recipient)) {
+                refused = Guard.DATAGRAM_TOO_LARGE;
+            } else if (!ctx.channel().isWritable()) {
+                refused = Guard.DATAGRAM_SOCKET_FULL;
+            } else {
+                refused = sources.mayAnswer(recipient, bytes);
+            }
+            if (refused != null) {
+                dropped(refused, recipient, msg);
+                // The answer is settled, as a full socket buffer would settle it: dropped, not failed.
+                promise.trySuccess();
+                return;
+            }
         }
-        counters.failures.increment();
-        if (SocketFailures.isFromSocket(ctx, cause)) {
-            LOG.debug("datagram error: {}", cause.toString()); // the socket's, not the handler's: no handlerFailed
-        } else {
-            LOG.warn("datagram handler failed", cause);
-            listener.handlerFailed(null, cause);
+        ctx.write(msg, promise);
+    }
+
+    private void dropped(Guard guard, SocketAddress peer, Object msg) {
+        int bytes = msg instanceof AddressedEnvelope<?, ?> envelope && envelope.content() instanceof ByteBuf data
+                ? data.readableBytes()
+                : 0;
+        ReferenceCountUtil.release(msg);
+        String more = guards.acted(guard);
+        if (more != null) {
+            LOG.warn("dropped {}{}", describe(guard, peer, bytes), more);
         }
+    }
+
+    private String describe(Guard guard, SocketAddress peer, int bytes) {
+        String who = peer instanceof DomainSocketAddress domain ? "unix:" + domain.path() : String.valueOf(peer);
+        return switch (guard) {
+            case DATAGRAM_UNBOUND -> "a datagram from a Unix socket that bound no path: nothing can answer it";
+            case DATAGRAM_LOOP -> "a datagram from " + who + ": answering it could start a loop between servers";
+            case DATAGRAM_RATE ->
+                "datagrams from " + who + ": more than its " + config.datagramRate() + " a second (--udp-rate)";
+            case DATAGRAM_AMPLIFICATION ->
+                "an answer of " + bytes + " bytes to " + who + ": more than " + DatagramSources.AMPLIFICATION_FACTOR
+                        + " times what it sent";
+            case DATAGRAM_TOO_LARGE ->
+                "an answer of " + bytes + " bytes to " + who + ": the largest datagram is " + maxAnswer(peer)
+                        + " bytes";
+            case DATAGRAM_SOCKET_FULL -> "an answer to " + who + ": the socket's send buffer is full";
+            default -> guard.description() + " (" + who + ")";
+        };
+    }
+
+    /** The largest datagram that can go to {@code recipient}: IPv4's payload limit is 20 bytes below IPv6's. */
+    private int maxAnswer(SocketAddress recipient) {
+        if (recipient instanceof InetSocketAddress inet) {
+            return inet.getAddress() instanceof Inet4Address
+                    ? DatagramLimits.MAX_UDP_PAYLOAD
+                    : DatagramLimits.maxDatagram(SocketKind.UDP);
+        }
+        return maxUnixAnswer;
     }
 
     private static boolean canAnswer(SocketAddress sender) {

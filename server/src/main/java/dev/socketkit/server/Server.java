@@ -19,6 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
@@ -132,6 +133,9 @@ public final class Server implements AutoCloseable {
                         config.framing(),
                         options(channel));
             }
+            if (!config.isLocalOnly()) {
+                LOG.info("{} is reachable from other hosts; guards: {}", actual, config.describeGuards());
+            }
             return new Server(config, transport, group, channel, actual, socketFile, connections, counters, workers);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -157,6 +161,7 @@ public final class Server implements AutoCloseable {
                 .channel(transport.serverChannelClass(kind))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
+                .handler(new AcceptGuard(config.endpoint(), handlers.guards, connections::size))
                 .childHandler(new StreamInitializer(connections, handlers));
         if (supportsHalfClosure(transport, kind)) {
             // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
@@ -190,16 +195,22 @@ public final class Server implements AutoCloseable {
                 // Netty reads datagrams into 2,048 bytes and truncates silently; take any datagram whole, or cut
                 // it at --buffer-size exactly as recvfrom(N) would.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readSize))
+                // Answers that find the socket full are dropped (DatagramGuard), never queued without bound; the
+                // marks leave room for a batch of the largest answers, so a batch is not cut before it is flushed.
+                .option(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(
+                                2 * DatagramLimits.maxDatagram(kind), 4 * DatagramLimits.maxDatagram(kind)))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
-                        pipeline.addLast(handlers.bytes, handlers.datagramHead);
+                        pipeline.addLast(handlers.bytes, new DatagramGuard(config, handlers.guards));
                         if (LOG.isDebugEnabled()) {
                             pipeline.addLast(MessageLogHandler.INSTANCE);
                         }
                         pipeline.addLast(handlers.newHandler());
-                        pipeline.addLast(handlers.datagramTail);
+                        pipeline.addLast(handlers.datagramFailures);
                     }
                 });
         for (SocketSetting setting : config.socketOptions()) {
@@ -238,6 +249,9 @@ public final class Server implements AutoCloseable {
 
         @Override
         protected void initChannel(Channel ch) {
+            if (!handlers.limit.admit(ch)) {
+                return;
+            }
             handlers.connection.opened(ch, connections);
             handlers.addStreamHandlers(ch.pipeline());
         }
@@ -256,8 +270,10 @@ public final class Server implements AutoCloseable {
         final TrafficCounter frames;
         final TrafficCounter bytesAndFrames;
         final ConnectionHandler connection;
-        final DatagramGuard datagramHead;
-        final DatagramGuard datagramTail;
+        final DatagramFailures datagramFailures;
+        final GuardLog guards;
+        final ConnectionLimit limit;
+        private final boolean deadlines;
 
         /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
         Handlers(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
@@ -268,21 +284,26 @@ public final class Server implements AutoCloseable {
             this.bytes = TrafficCounter.bytes(counters);
             this.frames = TrafficCounter.frames(counters);
             this.bytesAndFrames = TrafficCounter.bytesAndFrames(counters);
-            this.connection = new ConnectionHandler(config.framing().maxFrameLength(), counters, config.listener());
-            this.datagramHead = DatagramGuard.head(counters, config.listener());
-            this.datagramTail = DatagramGuard.tail(counters, config.listener());
+            this.guards = new GuardLog(counters);
+            this.connection =
+                    new ConnectionHandler(config.framing().maxFrameLength(), counters, config.listener(), guards);
+            this.datagramFailures = new DatagramFailures(counters, config.listener(), guards);
+            this.limit = new ConnectionLimit(config.maxConnections(), guards);
+            this.deadlines = ConnectionDeadlines.anyIn(config);
         }
 
         /**
-         * Adds a stream connection's handlers, in order: byte counter, frame codec, frame counter (one counter of both
-         * when the framing is raw and has no codec), message log (DEBUG only), the server's handler, and the connection
-         * handler.
+         * Adds a stream connection's handlers, in order: byte counter, deadlines (unless every timeout is off), frame
+         * codec, frame counter (one counter of both when the framing is raw and has no codec), message log (DEBUG
+         * only), the server's handler, and the connection handler.
          */
         void addStreamHandlers(ChannelPipeline pipeline) {
-            if (config.framing().kind() == Framing.Kind.RAW) {
-                pipeline.addLast(bytesAndFrames);
-            } else {
-                pipeline.addLast(bytes);
+            boolean raw = config.framing().kind() == Framing.Kind.RAW;
+            pipeline.addLast(raw ? bytesAndFrames : bytes);
+            if (deadlines) {
+                pipeline.addLast(new ConnectionDeadlines(config, guards));
+            }
+            if (!raw) {
                 config.framing().addTo(pipeline);
                 pipeline.addLast(frames);
             }
@@ -298,7 +319,7 @@ public final class Server implements AutoCloseable {
             Endpoint endpoint = config.endpoint();
             if (handler instanceof BlockingHandler blocking) {
                 return endpoint.kind().isDatagram()
-                        ? new BlockingDatagramBridge(blocking, workers, endpoint, counters, config.listener())
+                        ? new BlockingDatagramBridge(blocking, workers, endpoint, counters, config.listener(), guards)
                         : new BlockingStreamBridge(blocking, workers, endpoint, counters, config.listener());
             }
             ChannelHandler made = ((HandlerFactory) handler).newHandler();

@@ -4,6 +4,8 @@ import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.internal.Durations;
+import dev.socketkit.transport.internal.OpenFiles;
 import dev.socketkit.transport.internal.Sizes;
 import io.netty.util.NetUtil;
 import java.time.Duration;
@@ -32,6 +34,24 @@ public final class ServerConfig {
     /** The largest {@link #bufferSize()}: 64 MiB. */
     public static final int MAX_BUFFER_SIZE = Sizes.MAX_READ_BUFFER;
 
+    /** A timeout of this length is off. */
+    public static final Duration NO_TIMEOUT = Duration.ZERO;
+
+    /** The {@link #datagramRate()} that sets no limit. */
+    public static final int UNLIMITED_DATAGRAM_RATE = 0;
+
+    /** The {@link #datagramRate()} of a server bound to an address other than loopback, unless set: 1,000 a second. */
+    public static final int DEFAULT_DATAGRAM_RATE = 1000;
+
+    /** The largest {@link #maxConnections()}. */
+    public static final int MAX_CONNECTIONS = 10_000_000;
+
+    /**
+     * File descriptors the default {@link #maxConnections()} leaves to everything but connections: the JVM's jars, the
+     * event loops' epoll and wake-up descriptors, the listening socket, log files.
+     */
+    public static final int RESERVED_DESCRIPTORS = 64;
+
     private final ServerKind kind;
     private final ServerHandler handler;
     private final Endpoint endpoint;
@@ -46,6 +66,12 @@ public final class ServerConfig {
     private final String replyText;
     private final Duration shutdownTimeout;
     private final ServerListener listener;
+    private final Duration idleTimeout;
+    private final Duration frameTimeout;
+    private final Duration writeTimeout;
+    private final int maxConnections;
+    private final Integer datagramRate;
+    private final Boolean amplificationLimit;
 
     private ServerConfig(Draft draft) {
         this.kind = Objects.requireNonNull(draft.kind, "kind");
@@ -62,6 +88,19 @@ public final class ServerConfig {
         this.backlog = draft.backlog;
         this.bufferSize = draft.bufferSize;
         this.threads = draft.threads;
+        this.idleTimeout = checkTimeout("idle timeout", draft.idleTimeout);
+        this.frameTimeout = checkTimeout("frame timeout", draft.frameTimeout);
+        this.writeTimeout = checkTimeout("write timeout", draft.writeTimeout);
+        this.maxConnections = draft.maxConnections;
+        this.datagramRate = draft.datagramRate;
+        this.amplificationLimit = draft.amplificationLimit;
+        if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException(
+                    "connection limit " + maxConnections + " is out of range 1-" + MAX_CONNECTIONS);
+        }
+        if (datagramRate != null && datagramRate < 0) {
+            throw new IllegalArgumentException("datagram rate " + datagramRate + " is negative");
+        }
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog " + backlog + " is negative");
         }
@@ -76,9 +115,23 @@ public final class ServerConfig {
         }
     }
 
+    private static Duration checkTimeout(String what, Duration timeout) {
+        Objects.requireNonNull(timeout, what);
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException(what + " " + timeout + " is negative");
+        }
+        return timeout;
+    }
+
     /**
      * An echo server on {@code tcp://127.0.0.1:8090}, raw framing, the best transport, the system's listen backlog,
      * one event-loop thread per core, the tutorial's texts, and at most 1.5 s to finish pending writes on close.
+     *
+     * <p>Protected as HAProxy and inetd protect their servers, wherever that cannot hurt a well-behaved peer: a stream
+     * connection closes after 5 minutes without traffic, 30 seconds inside one frame, or 30 seconds unable to take
+     * writes; at most {@link #defaultMaxConnections()} are open at once; datagrams that could start a loop between
+     * servers are never answered, and off loopback each source gets 1,000 answers a second and at most three times the
+     * bytes it sent.
      *
      * @return the default configuration
      */
@@ -97,6 +150,10 @@ public final class ServerConfig {
         draft.replyText = "Thanks for connecting";
         draft.shutdownTimeout = Duration.ofMillis(1500);
         draft.listener = ServerListener.NONE;
+        draft.idleTimeout = Duration.ofMinutes(5);
+        draft.frameTimeout = Duration.ofSeconds(30);
+        draft.writeTimeout = Duration.ofSeconds(30);
+        draft.maxConnections = defaultMaxConnections();
         return new ServerConfig(draft);
     }
 
@@ -187,6 +244,153 @@ public final class ServerConfig {
     /** {@return the hooks called as connections open, close and fail} */
     public ServerListener listener() {
         return listener;
+    }
+
+    /**
+     * {@return how long a stream connection may read and write nothing before it is closed; {@link #NO_TIMEOUT} for
+     * ever}
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * {@return how long a frame that has begun may take to complete before its connection is closed; {@link
+     * #NO_TIMEOUT} for ever} Applies to framings with a decoder (not raw, where every read is a whole frame). It stops
+     * a peer that sends a byte now and then and never a whole frame, which no idle timeout catches.
+     */
+    public Duration frameTimeout() {
+        return frameTimeout;
+    }
+
+    /**
+     * {@return how long a peer may keep a stream connection unable to take writes before it is closed; {@link
+     * #NO_TIMEOUT} for ever} A connection is unable to take writes while more than the write buffer's high-water mark
+     * (64 KiB) waits for the peer to read, and able again below its low-water mark (32 KiB): a peer must read 32 KiB
+     * within this time, or not send what it will not read.
+     */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /**
+     * {@return the most stream connections open at once} One more is closed as soon as it is accepted, so it does not
+     * wait in the listen backlog. The default is {@link #defaultMaxConnections()}.
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * {@return the datagrams a second each source may send a datagram server and be answered; {@link
+     * #UNLIMITED_DATAGRAM_RATE} for no limit} Unless set, {@link #DEFAULT_DATAGRAM_RATE} on an address other than
+     * loopback, and no limit on loopback and Unix datagram sockets, which no other host can reach: benchmarks and tests
+     * there are not throttled. Each source has a bucket of that many datagrams that refills at that rate; the server
+     * remembers the 10,000 sources seen last, so a flood from forged sources cannot grow its memory.
+     */
+    public int datagramRate() {
+        if (datagramRate != null) {
+            return datagramRate;
+        }
+        return isLocalOnly() ? UNLIMITED_DATAGRAM_RATE : DEFAULT_DATAGRAM_RATE;
+    }
+
+    /**
+     * {@return whether a datagram server sends each source at most three times the bytes it sent} Such a cap (RFC 9000
+     * §8.1) keeps a server from amplifying a flood that forged its victim's address: echo never exceeds it, {@code
+     * welcome} and {@code reply} answers to tiny datagrams do. Unless set, on wherever other hosts can reach the
+     * server, and off on loopback and Unix sockets.
+     */
+    public boolean amplificationLimit() {
+        return amplificationLimit != null ? amplificationLimit : !isLocalOnly();
+    }
+
+    /**
+     * Whether no other host can reach this server: a Unix socket, or a loopback address. Such a server is not limited
+     * in datagram rate and amplification unless asked to be.
+     */
+    boolean isLocalOnly() {
+        if (endpoint.kind().isUnix()) {
+            return true;
+        }
+        var address = endpoint.inetSocketAddress().getAddress();
+        return address != null && address.isLoopbackAddress();
+    }
+
+    /**
+     * The default {@link #maxConnections()}: the process's open-file limit less {@value #RESERVED_DESCRIPTORS}
+     * descriptors for the rest of the process, as HAProxy derives its {@code maxconn} from {@code ulimit -n}, so that
+     * connections are refused one by one before accepting runs out of descriptors. 10,000 where the JVM cannot say.
+     *
+     * @return the limit, at least 1
+     */
+    public static int defaultMaxConnections() {
+        long limit = OpenFiles.limit();
+        if (limit < 0) {
+            limit = 10_000 + RESERVED_DESCRIPTORS;
+        }
+        return (int) Math.max(1, Math.min(MAX_CONNECTIONS, limit - RESERVED_DESCRIPTORS));
+    }
+
+    /**
+     * A copy that closes a stream connection once it has read and written nothing for {@code newIdleTimeout}.
+     *
+     * @param newIdleTimeout not negative; {@link #NO_TIMEOUT} for none
+     * @return the copy
+     */
+    public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
+        return edit(draft -> draft.idleTimeout = newIdleTimeout);
+    }
+
+    /**
+     * A copy that closes a stream connection whose frame has begun and is not complete within {@code newFrameTimeout}.
+     *
+     * @param newFrameTimeout not negative; {@link #NO_TIMEOUT} for none
+     * @return the copy
+     */
+    public ServerConfig withFrameTimeout(Duration newFrameTimeout) {
+        return edit(draft -> draft.frameTimeout = newFrameTimeout);
+    }
+
+    /**
+     * A copy that closes a stream connection whose peer keeps it unable to take writes for {@code newWriteTimeout}.
+     *
+     * @param newWriteTimeout not negative; {@link #NO_TIMEOUT} for none
+     * @return the copy
+     */
+    public ServerConfig withWriteTimeout(Duration newWriteTimeout) {
+        return edit(draft -> draft.writeTimeout = newWriteTimeout);
+    }
+
+    /**
+     * A copy that keeps at most {@code newMaxConnections} stream connections open.
+     *
+     * @param newMaxConnections 1 to {@link #MAX_CONNECTIONS}
+     * @return the copy
+     */
+    public ServerConfig withMaxConnections(int newMaxConnections) {
+        return edit(draft -> draft.maxConnections = newMaxConnections);
+    }
+
+    /**
+     * A copy that answers each source at most {@code perSecond} datagrams a second, wherever it is bound.
+     *
+     * @param perSecond the limit; {@link #UNLIMITED_DATAGRAM_RATE} for none
+     * @return the copy
+     */
+    public ServerConfig withDatagramRate(int perSecond) {
+        return edit(draft -> draft.datagramRate = perSecond);
+    }
+
+    /**
+     * A copy that limits what a datagram server sends each source to three times what it sent, or not, wherever it is
+     * bound: on for a loopback server that a relay or NAT exposes to other hosts.
+     *
+     * @param limited whether to limit answers so
+     * @return the copy
+     */
+    public ServerConfig withAmplificationLimit(boolean limited) {
+        return edit(draft -> draft.amplificationLimit = limited);
     }
 
     /**
@@ -347,6 +551,36 @@ public final class ServerConfig {
         return edit(draft -> draft.listener = newListener);
     }
 
+    /**
+     * {@return the guards this configuration turns on, in words, for the line a server reachable from other hosts logs
+     * at start: {@code idle timeout 5m, frame timeout 30s, write timeout 30s, at most 65472 connections}}
+     */
+    String describeGuards() {
+        if (endpoint.kind().isDatagram()) {
+            int rate = datagramRate();
+            return "loop guard, "
+                    + (rate == UNLIMITED_DATAGRAM_RATE ? "no rate limit" : rate + " datagrams a second per source")
+                    + (!amplificationLimit()
+                            ? ""
+                            : ", answers at most " + DatagramSources.AMPLIFICATION_FACTOR
+                                    + " times what each source sent");
+        }
+        StringBuilder guards = new StringBuilder();
+        guards.append("idle timeout ").append(timeoutText(idleTimeout));
+        if (framing.kind() != Framing.Kind.RAW) {
+            guards.append(", frame timeout ").append(timeoutText(frameTimeout));
+        }
+        guards.append(", write timeout ").append(timeoutText(writeTimeout));
+        return guards.append(", at most ")
+                .append(maxConnections)
+                .append(" connections")
+                .toString();
+    }
+
+    private static String timeoutText(Duration timeout) {
+        return timeout.isZero() ? "none" : Durations.format(timeout);
+    }
+
     /** What runs: the built-in kind, or that a handler of the given style was set. */
     String describeHandler() {
         if (handler instanceof BlockingHandler) {
@@ -382,6 +616,12 @@ public final class ServerConfig {
         String replyText;
         Duration shutdownTimeout;
         ServerListener listener;
+        Duration idleTimeout;
+        Duration frameTimeout;
+        Duration writeTimeout;
+        int maxConnections;
+        Integer datagramRate;
+        Boolean amplificationLimit;
 
         Draft() {}
 
@@ -400,6 +640,12 @@ public final class ServerConfig {
             replyText = from.replyText;
             shutdownTimeout = from.shutdownTimeout;
             listener = from.listener;
+            idleTimeout = from.idleTimeout;
+            frameTimeout = from.frameTimeout;
+            writeTimeout = from.writeTimeout;
+            maxConnections = from.maxConnections;
+            datagramRate = from.datagramRate;
+            amplificationLimit = from.amplificationLimit;
         }
     }
 }

@@ -25,7 +25,9 @@ class ConnectionHandlerBackpressureTest {
     void setUp() {
         channel = new EmbeddedChannel();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 2048));
-        channel.pipeline().addLast(new ConnectionHandler(1024, new Counters(), ServerListener.NONE));
+        channel.pipeline()
+                .addLast(
+                        new ConnectionHandler(1024, new Counters(), ServerListener.NONE, new GuardLog(new Counters())));
     }
 
     @AfterEach

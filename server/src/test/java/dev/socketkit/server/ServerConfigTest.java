@@ -1,6 +1,7 @@
 package dev.socketkit.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.internal.OpenFiles;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -95,5 +98,43 @@ class ServerConfigTest {
                 .withSocketOption(SocketSetting.parse("TCP_NODELAY=true"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, config::validate);
         assertEquals("TCP_NODELAY does not apply to unix sockets", e.getMessage());
+    }
+
+    @Test
+    void guardsAreOnByDefaultWhereTheyCannotHurt() {
+        assertEquals(Duration.ofMinutes(5), defaults.idleTimeout());
+        assertEquals(Duration.ofSeconds(30), defaults.frameTimeout());
+        assertEquals(Duration.ofSeconds(30), defaults.writeTimeout());
+        long openFiles = OpenFiles.limit();
+        assertTrue(openFiles > ServerConfig.RESERVED_DESCRIPTORS, "this test needs a Unix open-file limit");
+        assertEquals(openFiles - ServerConfig.RESERVED_DESCRIPTORS, defaults.maxConnections());
+
+        ServerConfig loopback = defaults.withEndpoint(Endpoint.udp("127.0.0.1", 0));
+        assertEquals(ServerConfig.UNLIMITED_DATAGRAM_RATE, loopback.datagramRate());
+        assertFalse(loopback.amplificationLimit());
+        ServerConfig unixgram = defaults.withEndpoint(Endpoint.unixgram("/tmp/x.sock"));
+        assertEquals(ServerConfig.UNLIMITED_DATAGRAM_RATE, unixgram.datagramRate());
+        assertFalse(unixgram.amplificationLimit());
+        ServerConfig wildcard = defaults.withEndpoint(Endpoint.udp("0.0.0.0", 0));
+        assertEquals(ServerConfig.DEFAULT_DATAGRAM_RATE, wildcard.datagramRate());
+        assertTrue(wildcard.amplificationLimit());
+
+        ServerConfig chosen = loopback.withDatagramRate(5).withAmplificationLimit(true);
+        assertEquals(5, chosen.datagramRate());
+        assertTrue(chosen.amplificationLimit());
+        assertEquals(5, chosen.withEndpoint(Endpoint.udp("0.0.0.0", 0)).datagramRate(), "a chosen rate stays");
+    }
+
+    @Test
+    void guardValuesOutOfRangeAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> defaults.withIdleTimeout(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withFrameTimeout(Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withWriteTimeout(Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withMaxConnections(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> defaults.withMaxConnections(ServerConfig.MAX_CONNECTIONS + 1));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withDatagramRate(-1));
+        assertEquals(
+                Duration.ZERO, defaults.withIdleTimeout(ServerConfig.NO_TIMEOUT).idleTimeout());
     }
 }

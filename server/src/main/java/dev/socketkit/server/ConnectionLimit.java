@@ -1,0 +1,58 @@
+package dev.socketkit.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Keeps at most {@link ServerConfig#maxConnections()} stream connections open. One more is closed as soon as it is
+ * accepted, counted and logged as {@link Guard#CONNECTION_LIMIT}: left in the listen backlog it would wait for a
+ * place that may never come, and the peer would learn nothing. Exact across event loops: a place is taken by
+ * compare-and-set and given back by the connection's close listener, which is this object, so no closure is made per
+ * connection.
+ */
+final class ConnectionLimit implements ChannelFutureListener {
+    private static final Logger LOG = LogManager.getLogger(Server.class);
+
+    private final int max;
+    private final GuardLog guards;
+    private final AtomicInteger open = new AtomicInteger();
+
+    ConnectionLimit(int max, GuardLog guards) {
+        this.max = max;
+        this.guards = guards;
+    }
+
+    /**
+     * Takes a place for {@code channel}, or refuses it: closes it and says so.
+     *
+     * @return whether the connection may be served
+     */
+    boolean admit(Channel channel) {
+        for (int now = open.get(); now < max; now = open.get()) {
+            if (open.compareAndSet(now, now + 1)) {
+                channel.closeFuture().addListener(this);
+                return true;
+            }
+        }
+        String more = guards.acted(Guard.CONNECTION_LIMIT);
+        if (more != null) {
+            LOG.warn(
+                    "refused {}: {} connections are open, the most allowed (--max-connections){}",
+                    Peers.describe(channel),
+                    max,
+                    more);
+        }
+        channel.close();
+        return false;
+    }
+
+    /** A served connection closed: its place is free. */
+    @Override
+    public void operationComplete(ChannelFuture closed) {
+        open.decrementAndGet();
+    }
+}
