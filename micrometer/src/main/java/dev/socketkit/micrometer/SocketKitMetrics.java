@@ -1,5 +1,6 @@
 package dev.socketkit.micrometer;
 
+import dev.socketkit.server.Guard;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerStats;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,6 +30,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code socketkit.server.datagrams.dropped}</td><td>counter</td><td>datagrams not answered</td></tr>
  *   <tr><td>{@code socketkit.server.failures}</td><td>counter</td>
  *       <td>connections closed or datagrams given up because a handler or the socket failed</td></tr>
+ *   <tr><td>{@code socketkit.server.guarded}</td><td>counter, tag {@code guard} ({@link Guard#id()}:
+ *       {@code connection-limit}, {@code idle-timeout}, {@code datagram-rate}, ...)</td>
+ *       <td>connections a protection closed or refused, datagrams it dropped</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -121,6 +125,15 @@ public final class SocketKitMetrics implements MeterBinder {
                 "failures",
                 Tags.empty(),
                 ServerStats::failures);
+        for (Guard guard : Guard.values()) {
+            counter(
+                    registry,
+                    "socketkit.server.guarded",
+                    "Connections closed or refused, or datagrams dropped, by a protection: " + guard.description(),
+                    guard.isDatagramGuard() ? "datagrams" : BaseUnits.CONNECTIONS,
+                    Tags.of("guard", guard.id()),
+                    stats -> stats.count(guard));
+        }
     }
 
     private void counter(

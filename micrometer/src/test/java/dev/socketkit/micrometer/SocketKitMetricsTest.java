@@ -11,6 +11,7 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,6 +48,36 @@ class SocketKitMetricsTest {
             assertEquals(1.0, counter("socketkit.server.frames", endpoint, "out"));
             assertEquals(0.0, counter("socketkit.server.datagrams.dropped", endpoint, null));
             assertEquals(0.0, counter("socketkit.server.failures", endpoint, null));
+        }
+    }
+
+    @Test
+    void aGuardsActionsAreCountedUnderItsTag() throws Exception {
+        ServerConfig config = ServerConfig.defaults()
+                .withEndpoint(Endpoint.anyLocal(SocketKind.TCP))
+                .withMaxConnections(1);
+        try (Server server = Server.start(config)) {
+            new SocketKitMetrics(server, Tags.of("service", "test")).bindTo(registry);
+            String endpoint = server.endpoint().toString();
+            try (Client first = Client.connect(ClientConfig.defaults()
+                            .withEndpoint(server.endpoint())
+                            .withReadTimeout(Duration.ofSeconds(10)));
+                    Socket second = new Socket(
+                            server.endpoint().host(), server.endpoint().port())) {
+                assertEquals("hi", first.request("hi"));
+                second.setSoTimeout(10_000);
+                assertEquals(-1, second.getInputStream().read(), "the second connection should be closed at once");
+            }
+            var refused = registry.get("socketkit.server.guarded")
+                    .tag("endpoint", endpoint)
+                    .tag("guard", "connection-limit")
+                    .functionCounter();
+            assertEquals(1.0, refused.count());
+            var idle = registry.get("socketkit.server.guarded")
+                    .tag("endpoint", endpoint)
+                    .tag("guard", "idle-timeout")
+                    .functionCounter();
+            assertEquals(0.0, idle.count());
         }
     }
 
