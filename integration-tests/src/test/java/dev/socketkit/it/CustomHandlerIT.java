@@ -18,6 +18,7 @@ import dev.socketkit.server.ServerListener;
 import dev.socketkit.server.ServerStats;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -74,10 +75,6 @@ class CustomHandlerIT {
     @TempDir
     Path dir;
 
-    private List<Endpoint> endpoints() {
-        return List.of(Endpoints.tcp(), Endpoints.udp(), Endpoints.unix(dir), Endpoints.unixgram(dir));
-    }
-
     private static ClientConfig clientOf(Server server, Transport transport) {
         return ClientConfig.defaults()
                 .withEndpoint(server.endpoint())
@@ -108,44 +105,36 @@ class CustomHandlerIT {
         }
     }
 
-    @TransportTest
-    void handlerFactoryServesEverySocketKind(Transport transport) {
-        Transports.assumeAvailable(transport);
-        for (Endpoint endpoint : endpoints()) {
-            if (!transport.supports(endpoint.kind())) {
-                continue; // Unix datagrams exist only on epoll and kqueue
-            }
-            AtomicInteger made = new AtomicInteger();
-            ServerConfig config = ServerConfig.defaults().withEndpoint(endpoint).withHandler(() -> {
-                made.incrementAndGet();
-                return new UpperCase();
-            });
-            try (Server server = Transports.start(transport, config);
-                    Client client = Client.connect(clientOf(server, transport))) {
-                assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
-                assertEquals(1, made.get(), "one handler per connection, or one for the datagram socket");
-            }
+    @TransportAndKindTest
+    void handlerFactoryServesEverySocketKind(Transport transport, SocketKind kind) {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, dir);
+        AtomicInteger made = new AtomicInteger();
+        ServerConfig config = ServerConfig.defaults().withEndpoint(endpoint).withHandler(() -> {
+            made.incrementAndGet();
+            return new UpperCase();
+        });
+        try (Server server = Transports.start(transport, config);
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
+            assertEquals(1, made.get(), "one handler per connection, or one for the datagram socket");
         }
     }
 
-    @TransportTest
-    void blockingHandlerServesEverySocketKind(Transport transport) {
-        Transports.assumeAvailable(transport);
+    @TransportAndKindTest
+    void blockingHandlerServesEverySocketKind(Transport transport, SocketKind kind) {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, dir);
         BlockingHandler upperCase = request -> {
             byte[] data = request.input().readNBytes(13);
             request.output()
                     .write(new String(data, UTF_8).toUpperCase(Locale.ROOT).getBytes(UTF_8));
         };
-        for (Endpoint endpoint : endpoints()) {
-            if (!transport.supports(endpoint.kind())) {
-                continue;
-            }
-            try (Server server = Transports.start(
-                            transport,
-                            ServerConfig.defaults().withEndpoint(endpoint).withHandler(upperCase));
-                    Client client = Client.connect(clientOf(server, transport))) {
-                assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
-            }
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults().withEndpoint(endpoint).withHandler(upperCase));
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
         }
     }
 
