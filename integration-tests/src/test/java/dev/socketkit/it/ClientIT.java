@@ -297,6 +297,7 @@ class ClientIT {
             for (int i = 0; i < 200; i++) {
                 out.write('.');
                 out.flush();
+                // The pace is the behaviour under test: each byte well within the read timeout, forever.
                 Thread.sleep(50);
             }
         } catch (IOException e) {

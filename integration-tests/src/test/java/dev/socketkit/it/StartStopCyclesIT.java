@@ -72,13 +72,7 @@ class StartStopCyclesIT {
      * their executor reports them done); returns the state then.
      */
     private static Snapshot settle(Snapshot expected) throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        Snapshot now = Snapshot.take();
-        while (!now.equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            now = Snapshot.take();
-        }
-        return now;
+        return Poll.value(Snapshot::take, expected::equals, SETTLE);
     }
 
     /** socketkit's threads by name, the process's open file descriptors, and socketkit's socket files in tmpdir. */
