@@ -96,6 +96,8 @@ class BackpressureIT {
         long last = written.get();
         long lastChange = System.nanoTime();
         while (System.nanoTime() < deadline) {
+            // Not a wait for a condition Poll could see sooner: a stall is the absence of progress for STALL, so it
+            // can only be seen by sampling the writer's progress over time.
             Thread.sleep(100);
             long now = written.get();
             if (now != last) {

@@ -18,6 +18,7 @@ import dev.socketkit.server.ServerListener;
 import dev.socketkit.server.ServerStats;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -41,7 +42,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,10 +74,6 @@ class CustomHandlerIT {
     @TempDir
     Path dir;
 
-    private List<Endpoint> endpoints() {
-        return List.of(Endpoints.tcp(), Endpoints.udp(), Endpoints.unix(dir), Endpoints.unixgram(dir));
-    }
-
     private static ClientConfig clientOf(Server server, Transport transport) {
         return ClientConfig.defaults()
                 .withEndpoint(server.endpoint())
@@ -108,44 +104,36 @@ class CustomHandlerIT {
         }
     }
 
-    @TransportTest
-    void handlerFactoryServesEverySocketKind(Transport transport) {
-        Transports.assumeAvailable(transport);
-        for (Endpoint endpoint : endpoints()) {
-            if (!transport.supports(endpoint.kind())) {
-                continue; // Unix datagrams exist only on epoll and kqueue
-            }
-            AtomicInteger made = new AtomicInteger();
-            ServerConfig config = ServerConfig.defaults().withEndpoint(endpoint).withHandler(() -> {
-                made.incrementAndGet();
-                return new UpperCase();
-            });
-            try (Server server = Transports.start(transport, config);
-                    Client client = Client.connect(clientOf(server, transport))) {
-                assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
-                assertEquals(1, made.get(), "one handler per connection, or one for the datagram socket");
-            }
+    @TransportAndKindTest
+    void handlerFactoryServesEverySocketKind(Transport transport, SocketKind kind) {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, dir);
+        AtomicInteger made = new AtomicInteger();
+        ServerConfig config = ServerConfig.defaults().withEndpoint(endpoint).withHandler(() -> {
+            made.incrementAndGet();
+            return new UpperCase();
+        });
+        try (Server server = Transports.start(transport, config);
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
+            assertEquals(1, made.get(), "one handler per connection, or one for the datagram socket");
         }
     }
 
-    @TransportTest
-    void blockingHandlerServesEverySocketKind(Transport transport) {
-        Transports.assumeAvailable(transport);
+    @TransportAndKindTest
+    void blockingHandlerServesEverySocketKind(Transport transport, SocketKind kind) {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, dir);
         BlockingHandler upperCase = request -> {
             byte[] data = request.input().readNBytes(13);
             request.output()
                     .write(new String(data, UTF_8).toUpperCase(Locale.ROOT).getBytes(UTF_8));
         };
-        for (Endpoint endpoint : endpoints()) {
-            if (!transport.supports(endpoint.kind())) {
-                continue;
-            }
-            try (Server server = Transports.start(
-                            transport,
-                            ServerConfig.defaults().withEndpoint(endpoint).withHandler(upperCase));
-                    Client client = Client.connect(clientOf(server, transport))) {
-                assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
-            }
+        try (Server server = Transports.start(
+                        transport,
+                        ServerConfig.defaults().withEndpoint(endpoint).withHandler(upperCase));
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("HELLO, WORLD!", client.request("Hello, World!"), endpoint::toString);
         }
     }
 
@@ -211,7 +199,7 @@ class CustomHandlerIT {
             try (Client later = Client.connect(clientOf(server, transport))) {
                 assertEquals("ok later\n", later.request("later\n"), "the server keeps serving");
             }
-            awaitTrue(() -> finished.get() == 3, "finish runs for all three connections, the failed one too");
+            Poll.until(() -> finished.get() == 3, "finish runs for all three connections, the failed one too");
             assertEquals(1, failures.size(), "reported once");
             assertInstanceOf(IllegalStateException.class, failures.get(0));
             assertEquals(1, server.stats().failures());
@@ -246,7 +234,7 @@ class CustomHandlerIT {
             try (Client later = Client.connect(clientOf(server, transport))) {
                 assertEquals("ok later\n", later.request("later\n"), "the server keeps serving");
             }
-            awaitTrue(() -> !failures.isEmpty(), "the failure is reported");
+            Poll.until(() -> !failures.isEmpty(), "the failure is reported");
             assertEquals(1, failures.size(), "reported once");
             assertInstanceOf(IOException.class, failures.get(0));
             assertEquals("bad request", failures.get(0).getMessage());
@@ -271,7 +259,7 @@ class CustomHandlerIT {
                 client.send("far longer than eight bytes\n");
                 client.receiveUntilClosed(); // returns once the server has closed the connection
             }
-            awaitTrue(() -> server.stats().failures() == 1, "the failure is counted");
+            Poll.until(() -> server.stats().failures() == 1, "the failure is counted");
             assertTrue(failures.isEmpty(), "not reported as the handler's: " + failures);
         }
     }
@@ -315,7 +303,7 @@ class CustomHandlerIT {
                 bad.send("i");
                 assertTrue(bad.receiveUntilClosed().isEmpty(), "the failing connection is closed");
             }
-            awaitTrue(() -> !failures.isEmpty(), "the handler's IOException is reported");
+            Poll.until(() -> !failures.isEmpty(), "the handler's IOException is reported");
             assertEquals("i is not welcome", failures.get(0).getMessage());
 
             try (Socket peer =
@@ -324,7 +312,7 @@ class CustomHandlerIT {
                 assertEquals("hello", new String(peer.getInputStream().readNBytes(5), UTF_8));
                 peer.setSoLinger(true, 0); // close sends a reset (RST) instead of the orderly FIN
             }
-            awaitTrue(() -> server.stats().failures() == 2, "the reset is counted");
+            Poll.until(() -> server.stats().failures() == 2, "the reset is counted");
             assertEquals(1, failures.size(), "the reset is not reported as the handler's: " + failures);
         }
     }
@@ -371,7 +359,7 @@ class CustomHandlerIT {
                         ServerConfig.defaults().withEndpoint(Endpoints.udp()).withHandler(handler));
                 Client client = Client.connect(clientOf(server, transport))) {
             client.send("x");
-            awaitTrue(() -> server.stats().failures() == 1, "the failure is counted");
+            Poll.until(() -> server.stats().failures() == 1, "the failure is counted");
             assertEquals("after", client.request("after"), "the socket goes on serving");
         }
     }
@@ -400,7 +388,7 @@ class CustomHandlerIT {
                                 .withListener(listener));
                 Client client = Client.connect(clientOf(server, transport))) {
             client.send("i");
-            awaitTrue(() -> !failures.isEmpty(), "the handler's IOException is reported");
+            Poll.until(() -> !failures.isEmpty(), "the handler's IOException is reported");
             assertEquals("after", client.request("after"), "the socket goes on serving");
             assertEquals(1, failures.size(), "reported once");
             assertEquals("i is not welcome", failures.get(0).getMessage());
@@ -491,7 +479,7 @@ class CustomHandlerIT {
                 assertEquals("bc\n", client.request("bc\n"));
                 assertEquals(1, server.stats().openConnections());
             }
-            awaitTrue(() -> server.stats().openConnections() == 0, "the connection is counted closed");
+            Poll.until(() -> server.stats().openConnections() == 0, "the connection is counted closed");
             ServerStats stats = server.stats();
             assertEquals(new ServerStats(0, 1, 5, 5, 2, 2, 0, 0), stats);
             assertEquals(List.of("opened", "closed"), events);
@@ -504,11 +492,11 @@ class CustomHandlerIT {
         try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.tcp()))) {
             try (Client client = Client.connect(clientOf(server, transport))) {
                 assertEquals("abc", client.request("abc"));
-                awaitTrue(() -> server.stats().framesOut() == 1, "the answer is counted");
+                Poll.until(() -> server.stats().framesOut() == 1, "the answer is counted");
                 assertEquals("de", client.request("de"));
-                awaitTrue(() -> server.stats().framesOut() == 2, "the second answer is counted");
+                Poll.until(() -> server.stats().framesOut() == 2, "the second answer is counted");
             }
-            awaitTrue(() -> server.stats().openConnections() == 0, "the connection is counted closed");
+            Poll.until(() -> server.stats().openConnections() == 0, "the connection is counted closed");
             assertEquals(new ServerStats(0, 1, 5, 5, 2, 2, 0, 0), server.stats());
         }
     }
@@ -531,7 +519,7 @@ class CustomHandlerIT {
                 // Nothing sent: a server closing with unread bytes would reset the connection instead.
                 assertTrue(first.receiveUntilClosed().isEmpty(), "the hook's connection is closed");
             }
-            awaitTrue(() -> server.stats().openConnections() == 0, "the closed connection is forgotten");
+            Poll.until(() -> server.stats().openConnections() == 0, "the closed connection is forgotten");
             try (Client second = Client.connect(clientOf(server, transport))) {
                 assertEquals("kept", second.request("kept"));
                 assertEquals(1, server.stats().openConnections());
@@ -544,19 +532,8 @@ class CustomHandlerIT {
         try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.udp()));
                 Client client = Client.connect(clientOf(server, transport))) {
             assertEquals("abc", client.request("abc"));
-            awaitTrue(() -> server.stats().framesOut() == 1, "the answer is counted");
+            Poll.until(() -> server.stats().framesOut() == 1, "the answer is counted");
             assertEquals(new ServerStats(0, 0, 3, 3, 1, 1, 0, 0), server.stats());
-        }
-    }
-
-    /** Waits up to {@link #WAIT} for {@code condition}, which other threads make true. */
-    private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(10);
         }
     }
 

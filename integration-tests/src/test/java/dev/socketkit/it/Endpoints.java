@@ -1,6 +1,7 @@
 package dev.socketkit.it;
 
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
 import java.nio.file.Path;
 
 /**
@@ -9,6 +10,16 @@ import java.nio.file.Path;
  */
 final class Endpoints {
     private Endpoints() {}
+
+    /** An endpoint of {@code kind}: loopback with any free port, or {@code server.sock} in {@code directory}. */
+    static Endpoint of(SocketKind kind, Path directory) {
+        return switch (kind) {
+            case TCP -> tcp();
+            case UDP -> udp();
+            case UNIX -> unix(directory);
+            case UNIXGRAM -> unixgram(directory);
+        };
+    }
 
     static Endpoint tcp() {
         return Endpoint.tcp("127.0.0.1", 0);

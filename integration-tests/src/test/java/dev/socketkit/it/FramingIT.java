@@ -53,10 +53,12 @@ class FramingIT {
                 StreamClient client = StreamClient.connect(server.endpoint())) {
             byte[] large = Text.random(1000, 2);
             byte[] frames = concat(frame("abc"), frame(large));
-            // Two frames in one write, then the second split, so the server must wait for the rest of a frame.
+            // Two frames in one write, then the second split, so the server must wait for the rest of a frame: it has
+            // read the first part before the rest is sent.
             client.write(frames);
             client.write(ByteBuffer.wrap(frames, 0, 10));
-            Thread.sleep(50);
+            Poll.until(
+                    () -> server.stats().bytesIn() == frames.length + 10, "the server reads the split frame's start");
             client.write(ByteBuffer.wrap(frames, 10, frames.length - 10));
             assertArrayEquals(concat(frames, frames), client.readExactly(2 * frames.length));
 

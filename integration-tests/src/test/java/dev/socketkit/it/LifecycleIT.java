@@ -108,7 +108,7 @@ class LifecycleIT {
                 Workers workers = new Workers(1)) {
             client.write(sent);
             // Let the server read everything: input it has not read is not its to send.
-            Thread.sleep(300);
+            Poll.until(() -> server.stats().bytesIn() == sent.length, "the server reads all " + sent.length + " bytes");
 
             Future<Void> closing = workers.submit(() -> {
                 server.close();

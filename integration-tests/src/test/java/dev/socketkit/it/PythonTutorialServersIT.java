@@ -133,7 +133,7 @@ class PythonTutorialServersIT {
     }
 
     /** Copies {@code script} into the temporary directory, runs it with port 0 and returns the port it printed. */
-    private int start(String script) throws IOException, InterruptedException {
+    private int start(String script) throws Exception {
         Path file = dir.resolve(script);
         try (InputStream in = PythonTutorialServersIT.class.getResourceAsStream(SCRIPTS + script)) {
             if (in == null) {
@@ -151,17 +151,18 @@ class PythonTutorialServersIT {
         server = builder.start();
         server.getOutputStream().close();
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            String out = Files.readString(dir.resolve("stdout.txt"), UTF_8);
-            int end = out.indexOf('\n');
-            if (end >= 0) {
-                return Integer.parseInt(out.substring(0, end).strip());
-            }
-            if (!server.isAlive()) {
-                fail(script + " exited with " + server.exitValue() + " before printing its port\n" + serverOutput());
-            }
-            Thread.sleep(20);
+        // The port's line, or the end of a server that will never print it, whichever comes first.
+        Path stdout = dir.resolve("stdout.txt");
+        String out = Poll.value(
+                () -> Files.readString(stdout, UTF_8),
+                text -> text.indexOf('\n') >= 0 || !server.isAlive(),
+                Duration.ofSeconds(10));
+        int end = out.indexOf('\n');
+        if (end >= 0) {
+            return Integer.parseInt(out.substring(0, end).strip());
+        }
+        if (!server.isAlive()) {
+            fail(script + " exited with " + server.exitValue() + " before printing its port\n" + serverOutput());
         }
         return fail(script + " printed no port within 10s\n" + serverOutput());
     }

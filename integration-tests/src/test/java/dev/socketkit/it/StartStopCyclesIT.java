@@ -31,33 +31,32 @@ class StartStopCyclesIT {
     private static final int CYCLES = 100;
     private static final Duration SETTLE = Duration.ofSeconds(10);
 
-    @TransportTest
-    void hundredCyclesOfEverySocketKindLeaveNothingBehind(Transport transport) throws Exception {
-        Transports.assumeAvailable(transport);
+    @TransportAndKindTest
+    void hundredCyclesOfEverySocketKindLeaveNothingBehind(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
         BlockingHandler blocking =
                 request -> request.output().write(request.input().readNBytes(2));
-        for (SocketKind kind : SocketKind.values()) {
-            if (!transport.supports(kind)) {
-                continue; // Unix datagrams exist only on epoll and kqueue
-            }
-            ServerConfig echo = ServerConfig.defaults().withIo(Io.valueOf(transport.name()));
-            // One cycle first, so that classes, jars and the JDK's own threads are loaded before the counting starts.
-            cycle(echo, kind, transport);
-            cycle(echo.withHandler(blocking), kind, transport);
-            // No server runs now, so no socketkit thread should either, once the warm-up's have ended.
-            Snapshot before = settle(Snapshot.take().withoutThreads());
-            assertEquals(Set.of(), before.threads, kind + ": threads still running before the cycles");
-            for (int i = 0; i < CYCLES; i++) {
-                // Every other cycle runs a blocking handler, whose worker threads must go too.
-                cycle(i % 2 == 0 ? echo : echo.withHandler(blocking), kind, transport);
-            }
-            Snapshot after = settle(before);
-            assertEquals(before.threads, after.threads, kind + ": threads left behind");
-            assertEquals(before.fileDescriptors, after.fileDescriptors, kind + ": file descriptors left behind");
-            assertEquals(before.socketFiles, after.socketFiles, kind + ": socket files left behind");
+        ServerConfig echo = ServerConfig.defaults().withIo(Io.valueOf(transport.name()));
+        // One cycle first, so that classes, jars and the JDK's own threads are loaded before the counting starts.
+        cycle(echo, kind, transport);
+        cycle(echo.withHandler(blocking), kind, transport);
+        // No server runs now, so no socketkit thread should either, once the warm-up's have ended.
+        Snapshot before = settle(Snapshot.take().withoutThreads());
+        assertEquals(Set.of(), before.threads, kind + ": threads still running before the cycles");
+        for (int i = 0; i < CYCLES; i++) {
+            // Every other cycle runs a blocking handler, whose worker threads must go too.
+            cycle(i % 2 == 0 ? echo : echo.withHandler(blocking), kind, transport);
         }
+        Snapshot after = settle(before);
+        assertEquals(before.threads, after.threads, kind + ": threads left behind");
+        assertEquals(before.fileDescriptors, after.fileDescriptors, kind + ": file descriptors left behind");
+        assertEquals(before.socketFiles, after.socketFiles, kind + ": socket files left behind");
     }
 
+    /**
+     * A fresh endpoint for each cycle from {@link Endpoint#anyLocal}, not one under a {@code @TempDir}: its Unix socket
+     * files go into {@code java.io.tmpdir}, where {@link Snapshot} looks for any left behind.
+     */
     private static void cycle(ServerConfig config, SocketKind kind, Transport transport) {
         try (Server server = Server.start(config.withEndpoint(Endpoint.anyLocal(kind)));
                 Client client = Client.connect(ClientConfig.defaults()
@@ -73,13 +72,7 @@ class StartStopCyclesIT {
      * their executor reports them done); returns the state then.
      */
     private static Snapshot settle(Snapshot expected) throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        Snapshot now = Snapshot.take();
-        while (!now.equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            now = Snapshot.take();
-        }
-        return now;
+        return Poll.value(Snapshot::take, expected::equals, SETTLE);
     }
 
     /** socketkit's threads by name, the process's open file descriptors, and socketkit's socket files in tmpdir. */

@@ -7,10 +7,22 @@ import dev.socketkit.server.ServerConfig;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Starts servers on one given transport, and skips with a reason what that transport cannot run here. */
 final class Transports {
     private Transports() {}
+
+    /**
+     * Every pair of transport and socket kind, impossible ones too, for {@link TransportAndKindTest}: whether a pair
+     * runs is the test's {@link #assumeCarries} to say, so that a pair that cannot run shows as skipped.
+     */
+    static Stream<Arguments> withEveryKind() {
+        return Arrays.stream(Transport.values())
+                .flatMap(transport -> Arrays.stream(SocketKind.values()).map(kind -> Arguments.of(transport, kind)));
+    }
 
     /** Skips the test unless {@code transport} can run on this machine. */
     static void assumeAvailable(Transport transport) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  *
  * <p>The configuration is used as given: use {@link Endpoint#anyLocal} for an endpoint nothing else uses, and a zero
  * {@linkplain ServerConfig#withShutdownTimeout shutdown timeout} to stop without waiting for pending answers.
- * Closing relies on JUnit closing the {@link AutoCloseable} values of its extension stores, JUnit 5.13's default.
+ * The server is closed when its class or test ends on every JUnit version from 5.10 on (see {@link SocketServer}).
  */
 public final class SocketServerExtension implements BeforeAllCallback, BeforeEachCallback {
     private static final Namespace NAMESPACE = Namespace.create(SocketServerExtension.class);
@@ -72,22 +72,10 @@ public final class SocketServerExtension implements BeforeAllCallback, BeforeEac
             Server started = Server.start(config);
             server = started;
             // JUnit closes it when this context (the class or the test) ends, whether its tests passed or not.
-            context.getStore(NAMESPACE).put(this, new Running(started));
-        }
-    }
-
-    /** What JUnit closes at the end of the context: the server, which this extension then forgets. */
-    private final class Running implements AutoCloseable {
-        private final Server running;
-
-        Running(Server running) {
-            this.running = running;
-        }
-
-        @Override
-        public void close() {
-            server = null;
-            running.close();
+            context.getStore(NAMESPACE).put(this, StoredServer.of(started, () -> {
+                server = null;
+                started.close();
+            }));
         }
     }
 

@@ -24,9 +24,9 @@ import org.junit.platform.commons.support.ModifierSupport;
  * it reflectively, and registers it once however many annotations a class has.
  *
  * <p>Each server goes into the extension store of the context it belongs to (the class's for static fields and
- * {@code @BeforeAll} parameters, the test's for the rest), which JUnit closes, and so stops, when that context ends,
- * whether the tests passed or not. The store is keyed by the field or parameter, so a server is never started twice for
- * one of them.
+ * {@code @BeforeAll} parameters, the test's for the rest), as a {@link StoredServer}, which JUnit closes, and so stops,
+ * when that context ends, whether the tests passed or not, on every JUnit version. The store is keyed by the field or
+ * parameter, so a server is never started twice for one of them.
  */
 final class SocketServerInjector implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
     private static final Namespace NAMESPACE = Namespace.create(SocketServerInjector.class);
@@ -91,17 +91,20 @@ final class SocketServerInjector implements BeforeAllCallback, BeforeEachCallbac
                     + "; it must be Server, Endpoint or RecordingServer");
         }
         Store store = context.getStore(NAMESPACE);
-        Object running = store.get(key);
-        if (running == null) {
+        StoredServer<?> stored = store.get(key, StoredServer.class);
+        if (stored == null) {
             ServerConfig config = configOf(annotation, target);
             try {
-                running = type == RecordingServer.class ? RecordingServer.start(config) : Server.start(config);
+                stored = type == RecordingServer.class
+                        ? StoredServer.of(RecordingServer.start(config))
+                        : StoredServer.of(Server.start(config));
             } catch (IllegalArgumentException e) {
                 // A combination that cannot work anywhere, such as Unix datagrams on --io nio.
                 throw new ExtensionConfigurationException("@SocketServer " + target + ": " + e.getMessage(), e);
             }
-            store.put(key, running);
+            store.put(key, stored);
         }
+        Object running = stored.server();
         return type == Endpoint.class ? ((Server) running).endpoint() : running;
     }
 

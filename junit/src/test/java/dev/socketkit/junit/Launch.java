@@ -22,13 +22,38 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 final class Launch {
     private Launch() {}
 
+    /**
+     * How the engine closes the values of extension stores when their context ends. JUnit 5.10 to 5.12 close only
+     * {@code Store.CloseableResource} values; 5.13 and later close every {@code AutoCloseable} too, unless the
+     * configuration parameter says not to, which makes a current JUnit close as the older ones do.
+     */
+    enum StoreClosing {
+        /** JUnit 5.13 and later, by default. */
+        AUTO_CLOSEABLE(true),
+        /** JUnit 5.10 to 5.12 (such as Spring Boot 3.5's 5.12): an {@code AutoCloseable} alone stays open. */
+        CLOSEABLE_RESOURCE_ONLY(false);
+
+        private final boolean autoCloseable;
+
+        StoreClosing(boolean autoCloseable) {
+            this.autoCloseable = autoCloseable;
+        }
+    }
+
     /** Runs every test of {@code testClass} and returns the summary. */
     static TestExecutionSummary run(Class<?> testClass) {
+        return run(testClass, StoreClosing.AUTO_CLOSEABLE);
+    }
+
+    private static TestExecutionSummary run(Class<?> testClass, StoreClosing closing) {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(
                 LauncherDiscoveryRequestBuilder.request()
                         .selectors(selectClass(testClass))
+                        .configurationParameter(
+                                "junit.jupiter.extensions.store.close.autocloseable.enabled",
+                                Boolean.toString(closing.autoCloseable))
                         .build(),
                 listener);
         return listener.getSummary();
@@ -36,12 +61,18 @@ final class Launch {
 
     /** Runs {@code testClass} and checks that all its tests, {@code tests} of them, passed; says why not otherwise. */
     static void runPassing(Class<?> testClass, int tests) {
-        TestExecutionSummary summary = run(testClass);
+        runPassing(testClass, tests, StoreClosing.AUTO_CLOSEABLE);
+    }
+
+    /** {@link #runPassing(Class, int)} on an engine that closes store values as {@code closing} says. */
+    static void runPassing(Class<?> testClass, int tests, StoreClosing closing) {
+        TestExecutionSummary summary = run(testClass, closing);
         if (summary.getTotalFailureCount() > 0 || summary.getTestsSucceededCount() != tests) {
             StringWriter report = new StringWriter();
             summary.printTo(new PrintWriter(report));
             summary.printFailuresTo(new PrintWriter(report), 20);
-            throw new AssertionError(testClass.getSimpleName() + " should pass " + tests + " tests:\n" + report);
+            throw new AssertionError(testClass.getSimpleName() + " should pass " + tests + " tests with " + closing
+                    + " closing:\n" + report);
         }
     }
 

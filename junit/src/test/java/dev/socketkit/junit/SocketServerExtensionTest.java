@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.client.Client;
+import dev.socketkit.junit.Launch.StoreClosing;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.transport.Endpoint;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link SocketServerExtension}: a server from any configuration (here, a handler of its own), for the class when the
@@ -93,10 +96,11 @@ class SocketServerExtensionTest {
         }
     }
 
-    @Test
-    void aStaticExtensionRunsOneServerForTheClass() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StoreClosing.class)
+    void aStaticExtensionRunsOneServerForTheClass(StoreClosing closing) {
         seen.clear();
-        Launch.runPassing(StaticExtension.class, 3);
+        Launch.runPassing(StaticExtension.class, 3, closing);
         assertEquals(3, seen.size());
         assertSame(seen.get(0), seen.get(1), "one server for the class");
         assertSame(seen.get(0), seen.get(2), "a @Nested class shares it");
@@ -130,10 +134,11 @@ class SocketServerExtensionTest {
         }
     }
 
-    @Test
-    void anInstanceExtensionRunsAServerForEachTest() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StoreClosing.class)
+    void anInstanceExtensionRunsAServerForEachTest(StoreClosing closing) {
         seen.clear();
-        Launch.runPassing(InstanceExtension.class, 2);
+        Launch.runPassing(InstanceExtension.class, 2, closing);
         assertEquals(2, seen.size());
         assertNotSame(seen.get(0), seen.get(1));
         for (Server server : seen) {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.client.Client;
 import dev.socketkit.codec.Framing;
+import dev.socketkit.junit.Launch.StoreClosing;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code @SocketServer}: what it injects, for how long each server runs, that each field or parameter gets its own,
@@ -154,11 +157,12 @@ class SocketServerTest {
         }
     }
 
-    @Test
-    void staticFieldServesTheClassAndAnInstanceFieldEachTestClosedAfterward() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StoreClosing.class)
+    void staticFieldServesTheClassAndAnInstanceFieldEachTestClosedAfterward(StoreClosing closing) {
         perClass.clear();
         perTest.clear();
-        Launch.runPassing(Lifecycle.class, 2);
+        Launch.runPassing(Lifecycle.class, 2, closing);
         assertEquals(2, perClass.size());
         assertSame(perClass.get(0), perClass.get(1), "one server for the whole class");
         assertEquals(4, perTest.size());
@@ -208,11 +212,12 @@ class SocketServerTest {
         }
     }
 
-    @Test
-    void parametersLiveAsLongAsTheirMethodsContext() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StoreClosing.class)
+    void parametersLiveAsLongAsTheirMethodsContext(StoreClosing closing) {
         perClass.clear();
         perTest.clear();
-        Launch.runPassing(Parameters.class, 2);
+        Launch.runPassing(Parameters.class, 2, closing);
         assertSame(perClass.get(0), perClass.get(1), "a @BeforeAll parameter's server serves the class");
         assertEquals(4, perTest.stream().distinct().count(), "@BeforeEach and test parameters: new for each test");
         for (Server server : List.of(perClass.get(0), perTest.get(0), perTest.get(1), perTest.get(2), perTest.get(3))) {
