@@ -1,5 +1,7 @@
 package dev.socketkit.it;
 
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerStats;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
@@ -17,6 +19,14 @@ final class Poll {
     private static final long STEP_MILLIS = 10;
 
     private Poll() {}
+
+    /**
+     * Waits up to {@code limit} until the server's stats satisfy {@code done}; returns the last snapshot either way, for
+     * the caller's assertion to show it.
+     */
+    static ServerStats stats(Server server, Predicate<ServerStats> done, Duration limit) throws Exception {
+        return value(server::stats, done, limit);
+    }
 
     /** Waits up to {@link #WAIT} for {@code condition}; fails, naming {@code what}, if it does not come. */
     static void until(BooleanSupplier condition, String what) throws Exception {

@@ -24,6 +24,16 @@ final class Transports {
                 .flatMap(transport -> Arrays.stream(SocketKind.values()).map(kind -> Arguments.of(transport, kind)));
     }
 
+    /** Every pair of transport and stream kind (tcp, unix), for tests of what only stream sockets have. */
+    static Stream<Arguments> withStreamKinds() {
+        return withEveryKind().filter(pair -> ((SocketKind) pair.get()[1]).isStream());
+    }
+
+    /** Every pair of transport and datagram kind (udp, unixgram), for tests of what only datagram sockets have. */
+    static Stream<Arguments> withDatagramKinds() {
+        return withEveryKind().filter(pair -> ((SocketKind) pair.get()[1]).isDatagram());
+    }
+
     /** Skips the test unless {@code transport} can run on this machine. */
     static void assumeAvailable(Transport transport) {
         assumeTrue(transport.isAvailable(), () -> transport + " is not available here");

@@ -1,0 +1,197 @@
+package dev.socketkit.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.server.Guard;
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.server.ServerStats;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.Transport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The datagram servers' guards against floods, amplification and loops, on every transport: real datagrams from real
+ * sockets, and for loops, datagrams whose source is forged as an attacker forges it.
+ */
+@Timeout(60)
+class DatagramGuardsIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
+    private static final Duration QUIET = Duration.ofMillis(300);
+
+    @TempDir
+    Path directory;
+
+    /** A datagram client of either kind: what the tests need of UdpClient and UnixDatagramClient. */
+    private interface Peer extends AutoCloseable {
+        void send(byte[] datagram) throws Exception;
+
+        byte[] receiveWithin(Duration wait) throws Exception;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private Peer peer(Server server) throws Exception {
+        Endpoint endpoint = server.endpoint();
+        if (endpoint.kind() == SocketKind.UDP) {
+            UdpClient udp = UdpClient.connect(endpoint);
+            return new Peer() {
+                public void send(byte[] datagram) throws Exception {
+                    udp.send(datagram);
+                }
+
+                public byte[] receiveWithin(Duration wait) throws Exception {
+                    return udp.receiveWithin(wait);
+                }
+
+                public void close() throws IOException {
+                    udp.close();
+                }
+            };
+        }
+        UnixDatagramClient unix = UnixDatagramClient.bind(directory.resolve("client.sock"), endpoint);
+        return new Peer() {
+            public void send(byte[] datagram) throws Exception {
+                unix.send(datagram);
+            }
+
+            public byte[] receiveWithin(Duration wait) throws Exception {
+                return unix.receiveWithin(wait.toMillis());
+            }
+
+            public void close() {
+                unix.close();
+            }
+        };
+    }
+
+    @TransportAndDatagramKindTest
+    void aSourceIsAnsweredAtMostItsRate(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        int rate = 10;
+        int sent = 100;
+        ServerConfig config = ServerConfig.defaults()
+                .withEndpoint(Endpoints.of(kind, directory))
+                .withDatagramRate(rate);
+        try (Server server = Transports.start(transport, config);
+                Peer client = peer(server)) {
+            long started = System.nanoTime();
+            for (int i = 0; i < sent; i++) {
+                client.send(Text.bytes("d" + i));
+            }
+            ServerStats stats = Poll.stats(server, s -> s.framesIn() == sent, PATIENCE);
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            int answers = 0;
+            while (client.receiveWithin(QUIET) != null) {
+                answers++;
+            }
+            stats = server.stats();
+            assertEquals(sent, stats.framesIn(), stats.summary());
+            assertEquals(answers, stats.framesOut(), "every answer sent should arrive: " + stats.summary());
+            assertEquals(sent - answers, stats.count(Guard.DATAGRAM_RATE), stats.summary());
+            // A burst of one second's worth, then one more for each tenth of a second the sending took.
+            long allowed = rate + elapsedMillis * rate / 1000 + 1;
+            assertTrue(answers >= rate && answers <= allowed, answers + " answers, at most " + allowed + " allowed");
+        }
+    }
+
+    @TransportAndDatagramKindTest
+    void answersToASourceAreCappedAtThreeTimesWhatItSent(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        ServerConfig config = ServerConfig.defaults()
+                .withKind(ServerKind.WELCOME)
+                .withEndpoint(Endpoints.of(kind, directory))
+                .withAmplificationLimit(true);
+        try (Server server = Transports.start(transport, config);
+                Peer client = peer(server)) {
+            client.send(Text.bytes("x"));
+            Poll.stats(server, s -> s.count(Guard.DATAGRAM_AMPLIFICATION) == 1, PATIENCE);
+            assertNull(client.receiveWithin(QUIET), "15 bytes for 1 would amplify fivefold");
+
+            byte[] twenty = Text.bytes("twenty bytes of text");
+            client.send(twenty);
+            assertArrayEquals(Text.bytes("Data received:twenty bytes of text"), client.receiveWithin(PATIENCE));
+            ServerStats stats = server.stats();
+            assertEquals(1, stats.count(Guard.DATAGRAM_AMPLIFICATION), stats.summary());
+            assertEquals(1, stats.framesOut(), stats.summary());
+        }
+    }
+
+    @TransportTest
+    void aWelcomeAnswerLargerThanADatagramIsDroppedAndCounted(Transport transport) throws Exception {
+        ServerConfig config =
+                ServerConfig.defaults().withKind(ServerKind.WELCOME).withEndpoint(Endpoints.udp());
+        try (Server server = Transports.start(transport, config);
+                Peer client = peer(server)) {
+            client.send(new byte[65_507]); // the largest IPv4 payload; with the prefix the answer cannot be sent
+            ServerStats stats = Poll.stats(server, s -> s.count(Guard.DATAGRAM_TOO_LARGE) == 1, PATIENCE);
+            assertEquals(1, stats.count(Guard.DATAGRAM_TOO_LARGE), stats.summary());
+            assertEquals(0, stats.failures(), "a dropped answer is not a failure of the socket: " + stats.summary());
+            client.send(Text.bytes("small"));
+            assertArrayEquals(Text.bytes("Data received:small"), client.receiveWithin(PATIENCE));
+        }
+    }
+
+    @TransportTest
+    void aDatagramForgedFromTheServersOwnAddressIsNeverAnswered(Transport transport) throws Exception {
+        ForgedDatagram.assumeCanForge();
+        try (Server server = Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.udp()))) {
+            int port = server.endpoint().port();
+            ForgedDatagram.send(port, port, Text.bytes("loop"));
+            ForgedDatagram.send(19, port, Text.bytes("chargen"));
+            ServerStats stats = Poll.stats(server, s -> s.count(Guard.DATAGRAM_LOOP) == 2, PATIENCE);
+            Thread.sleep(QUIET.toMillis()); // a loop, had one started, would show in the counts by now
+            stats = server.stats();
+            assertEquals(2, stats.framesIn(), "one datagram each, never answered into a loop: " + stats.summary());
+            assertEquals(0, stats.framesOut(), stats.summary());
+            assertEquals(2, stats.count(Guard.DATAGRAM_LOOP), stats.summary());
+        }
+    }
+
+    /**
+     * CERT CA-1996-01: one datagram forged "from" server B to server A sets two echo servers answering each other.
+     * Neither source is special, so only the rate limit can hold them: at most a burst and then the rate, until one
+     * of them drops the datagram.
+     */
+    @TransportTest
+    void twoEchoServersSetOnEachOtherAreHeldToTheirRate(Transport transport) throws Exception {
+        ForgedDatagram.assumeCanForge();
+        int rate = 100;
+        ServerConfig config =
+                ServerConfig.defaults().withEndpoint(Endpoints.udp()).withDatagramRate(rate);
+        try (Server a = Transports.start(transport, config);
+                Server b = Transports.start(transport, config)) {
+            long started = System.nanoTime();
+            ForgedDatagram.send(b.endpoint().port(), a.endpoint().port(), Text.bytes("ping-pong"));
+            // One datagram bounces; the first server over its budget for the other drops it, and the loop ends.
+            Poll.until(
+                    () -> a.stats().count(Guard.DATAGRAM_RATE) + b.stats().count(Guard.DATAGRAM_RATE) > 0,
+                    "either server to drop the bouncing datagram");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
+            long allowed = rate + rate * seconds;
+            for (Server server : new Server[] {a, b}) {
+                ServerStats stats = server.stats();
+                assertTrue(
+                        stats.framesOut() <= allowed,
+                        server + " answered " + stats.framesOut() + ", more than " + allowed + ": " + stats.summary());
+            }
+            long bounced = a.stats().framesIn();
+            Thread.sleep(QUIET.toMillis()); // once dropped, nothing bounces any more
+            assertEquals(
+                    bounced,
+                    a.stats().framesIn(),
+                    "the loop should have ended: " + a.stats().summary());
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.socketkit.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.codec.Framing;
+import dev.socketkit.server.Guard;
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerStats;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.Transport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stream servers' guards against peers that stall, trickle, never read or come too many, on every transport:
+ * each guard closes or refuses only the connection it is about, and counts it.
+ */
+@Timeout(60)
+class StreamGuardsIT {
+    /** Short deadlines, so that a test sees several pass; the defaults are minutes and tens of seconds. */
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @TempDir
+    Path directory;
+
+    @TransportAndStreamKindTest
+    void anIdleConnectionIsClosedAndCounted(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, directory);
+        ServerConfig config = ServerConfig.defaults().withEndpoint(endpoint).withIdleTimeout(SHORT);
+        try (Server server = Transports.start(transport, config);
+                StreamClient idle = StreamClient.connect(server.endpoint(), PATIENCE);
+                StreamClient busy = StreamClient.connect(server.endpoint(), PATIENCE)) {
+            idle.write(Text.bytes("ping"));
+            assertEquals("ping", Text.string(idle.readExactly(4)));
+            long started = System.nanoTime();
+            // The busy connection talks every 50 ms for three idle timeouts: activity keeps it open.
+            while (System.nanoTime() - started < 3 * SHORT.toNanos()) {
+                busy.write(Text.bytes("x"));
+                assertEquals("x", Text.string(busy.readExactly(1)));
+                Thread.sleep(50);
+            }
+            assertEquals(0, idle.readUntilClosed(0).length, "the idle connection should be closed, nothing sent");
+            ServerStats stats =
+                    Poll.stats(server, s -> s.count(Guard.IDLE_TIMEOUT) == 1 && s.openConnections() == 1, PATIENCE);
+            assertEquals(1, stats.count(Guard.IDLE_TIMEOUT), stats.summary());
+            busy.write(Text.bytes("still here"));
+            assertEquals("still here", Text.string(busy.readExactly(10)));
+        }
+    }
+
+    /** One byte of a line every 50 ms: never idle, never a whole frame. */
+    @TransportAndStreamKindTest
+    void aSlowlorisIsClosedWhenItsFrameTakesTooLong(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, directory);
+        ServerConfig config = ServerConfig.defaults()
+                .withEndpoint(endpoint)
+                .withFraming(Framing.line(1024))
+                .withFrameTimeout(SHORT);
+        try (Server server = Transports.start(transport, config);
+                StreamClient slowloris = StreamClient.connect(server.endpoint(), PATIENCE)) {
+            int sent = 0;
+            try {
+                // Bounded: 200 bytes at 50 ms is 10 s, thirty frame timeouts.
+                while (sent < 200 && server.stats().count(Guard.FRAME_TIMEOUT) == 0) {
+                    slowloris.write(Text.bytes("a"));
+                    sent++;
+                    Thread.sleep(50);
+                }
+            } catch (IOException closedByTheServer) {
+                // A write after the server's close may see a reset: the connection is closed, as it should be.
+            }
+            assertEquals(0, slowloris.readUntilClosed(0).length, "the server should close, echoing nothing");
+            ServerStats stats =
+                    Poll.stats(server, s -> s.count(Guard.FRAME_TIMEOUT) == 1 && s.openConnections() == 0, PATIENCE);
+            assertEquals(1, stats.count(Guard.FRAME_TIMEOUT), stats.summary());
+            assertTrue(sent < 200, "the slowloris sent all its 200 bytes over 10 s: " + stats.summary());
+        }
+    }
+
+    @TransportAndStreamKindTest
+    void framesThatKeepCompletingAreNotCutByTheFrameTimeout(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        ServerConfig config = ServerConfig.defaults()
+                .withEndpoint(Endpoints.of(kind, directory))
+                .withFraming(Framing.line(1024))
+                .withFrameTimeout(SHORT);
+        try (Server server = Transports.start(transport, config);
+                StreamClient client = StreamClient.connect(server.endpoint(), PATIENCE)) {
+            // Every write completes the line before it and begins the next: a frame is always pending, yet each one
+            // completes within 50 ms, for four frame timeouts.
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            long started = System.nanoTime();
+            for (int i = 0; System.nanoTime() - started < 4 * SHORT.toNanos(); i++) {
+                byte[] piece = Text.bytes("end of " + i + "\nstart of " + (i + 1) + " ");
+                client.write(piece);
+                sent.write(piece);
+                Thread.sleep(50);
+            }
+            client.write(Text.bytes("last\n"));
+            sent.write(Text.bytes("last\n"));
+            client.shutdownOutput();
+            byte[] expected = sent.toByteArray();
+            byte[] echoed = client.readToEnd(expected.length);
+            assertArrayEquals(expected, echoed, "every line should come back whole, the connection never cut");
+            assertEquals(
+                    0, server.stats().count(Guard.FRAME_TIMEOUT), server.stats().summary());
+        }
+    }
+
+    /**
+     * The peer sends without end and reads nothing: the echo backs up, the server stops reading (backpressure) and,
+     * after the write timeout, closes. Idle timeout off, so only the write timeout can end it.
+     */
+    @TransportAndStreamKindTest
+    void aPeerThatNeverReadsIsClosedByTheWriteTimeout(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, directory);
+        ServerConfig config = ServerConfig.defaults()
+                .withEndpoint(endpoint)
+                .withIdleTimeout(ServerConfig.NO_TIMEOUT)
+                .withWriteTimeout(SHORT)
+                .withSocketOption(SocketSetting.of("SO_SNDBUF", "8192"));
+        try (Server server = Transports.start(transport, config);
+                Workers workers = new Workers(1)) {
+            SocketChannel flooder = blockingChannel(server.endpoint());
+            Future<Long> flood = workers.submit(() -> {
+                ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+                long written = 0;
+                try {
+                    // Bounded: 256 MiB would take far longer than the write timeout to back up.
+                    while (written < (256L << 20)) {
+                        chunk.clear();
+                        written += flooder.write(chunk);
+                    }
+                } catch (IOException closedByTheServer) {
+                    // The server's close ends the flood: a reset, or a broken pipe.
+                }
+                return written;
+            });
+            ServerStats stats =
+                    Poll.stats(server, s -> s.count(Guard.WRITE_TIMEOUT) == 1 && s.openConnections() == 0, PATIENCE);
+            assertEquals(1, stats.count(Guard.WRITE_TIMEOUT), stats.summary());
+            flooder.close(); // unblocks a write the server's close has not ended yet
+            long written = Workers.result(flood, PATIENCE);
+            assertTrue(written < (256L << 20), "the flood should end with the connection, not run out: " + written);
+        }
+    }
+
+    @TransportAndStreamKindTest
+    void oneConnectionOverTheLimitIsClosedAtOnceAndAPlaceFreesWhenOneCloses(Transport transport, SocketKind kind)
+            throws Exception {
+        Transports.assumeCarries(transport, kind);
+        Endpoint endpoint = Endpoints.of(kind, directory);
+        ServerConfig config = ServerConfig.defaults().withEndpoint(endpoint).withMaxConnections(2);
+        try (Server server = Transports.start(transport, config);
+                StreamClient second = StreamClient.connect(server.endpoint(), PATIENCE)) {
+            try (StreamClient first = StreamClient.connect(server.endpoint(), PATIENCE)) {
+                for (StreamClient client : new StreamClient[] {first, second}) {
+                    client.write(Text.bytes("hi"));
+                    assertEquals("hi", Text.string(client.readExactly(2)));
+                }
+                try (StreamClient third = StreamClient.connect(server.endpoint(), PATIENCE)) {
+                    assertEquals(0, third.readUntilClosed(64).length, "the third should be closed, unanswered");
+                }
+                assertEquals(
+                        1,
+                        server.stats().count(Guard.CONNECTION_LIMIT),
+                        server.stats().summary());
+                assertEquals(2, server.stats().acceptedConnections(), "a refused connection is not accepted");
+            }
+            Poll.stats(server, s -> s.openConnections() == 1, PATIENCE);
+            try (StreamClient fourth = StreamClient.connect(server.endpoint(), PATIENCE)) {
+                fourth.write(Text.bytes("again"));
+                assertEquals("again", Text.string(fourth.readExactly(5)), "a closed connection's place is free");
+            }
+            assertEquals(
+                    1,
+                    server.stats().count(Guard.CONNECTION_LIMIT),
+                    server.stats().summary());
+        }
+    }
+
+    /** A blocking JDK channel to {@code endpoint}, with a small receive buffer so that it backs up soon. */
+    private static SocketChannel blockingChannel(Endpoint endpoint) throws IOException {
+        boolean unix = endpoint.kind().isUnix();
+        SocketChannel channel = SocketChannel.open(unix ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
+        if (!unix) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        }
+        channel.connect(unix ? UnixDomainSocketAddress.of(endpoint.path()) : endpoint.inetSocketAddress());
+        return channel;
+    }
+}
