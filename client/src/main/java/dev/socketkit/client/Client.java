@@ -103,7 +103,7 @@ public final class Client implements AutoCloseable {
             throw new ClientException(Reason.HOST_NOT_FOUND, "host not found: " + endpoint.host(), null);
         }
 
-        Inbox inbox = new Inbox();
+        Inbox inbox = new Inbox(config.inboxLimit());
         EventLoopGroup group = transport.newEventLoopGroup(1, "socketkit-client");
         Path ownSocketFile =
                 kind == SocketKind.UNIXGRAM ? Path.of(Endpoint.anyLocal(kind).path()) : null;

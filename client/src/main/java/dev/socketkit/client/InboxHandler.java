@@ -3,12 +3,17 @@ package dev.socketkit.client;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
-/** Copies every received frame or datagram into the {@link Inbox} and releases it; reports the end. One per client. */
+/**
+ * Copies every received frame or datagram into the {@link Inbox} and releases it; reports the end. Stops reading from
+ * the socket while the inbox is full, so a peer that sends faster than the caller takes frames is held back by flow
+ * control instead of filling the heap. One per client.
+ */
 final class InboxHandler extends ChannelInboundHandlerAdapter {
     private final Inbox inbox;
     private final String endpoint;
@@ -19,15 +24,27 @@ final class InboxHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        // The caller takes frames on its own thread; autoRead is only ever changed on the event loop, each time to
+        // what the inbox says then, so a pause and a resume that race end in the state of the later one.
+        inbox.onRoomMade(() -> channel.eventLoop().execute(() -> updateReading(channel)));
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             Object content = msg instanceof AddressedEnvelope<?, ?> datagram ? datagram.content() : msg;
-            if (content instanceof ByteBuf data) {
-                inbox.add(ByteBufUtil.getBytes(data));
+            if (content instanceof ByteBuf data && !inbox.add(ByteBufUtil.getBytes(data))) {
+                updateReading(ctx.channel());
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    private void updateReading(Channel channel) {
+        channel.config().setAutoRead(inbox.hasRoom());
     }
 
     @Override

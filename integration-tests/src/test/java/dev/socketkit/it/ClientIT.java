@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.socketkit.client.Client;
 import dev.socketkit.client.ClientConfig;
@@ -17,6 +19,7 @@ import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -298,6 +303,68 @@ class ClientIT {
                 assertEquals("connection reset by " + endpoint, e.getMessage());
             }
         }
+    }
+
+    @TransportTest
+    void clientWhoseCallerTakesNothingStopsReadingAndLosesNothing(Transport transport) throws Exception {
+        Transports.assumeAvailable(transport);
+        int total = 32 << 20; // far more than the inbox and both sockets' buffers hold
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.setReceiveBufferSize(64 * 1024);
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            CountDownLatch allWritten = new CountDownLatch(1);
+            Thread writer = new Thread(() -> writePattern(listener, total, allWritten), "pattern-writer");
+            writer.setDaemon(true);
+            writer.start();
+            ClientConfig config = ClientConfig.defaults()
+                    .withEndpoint(Endpoint.tcp("127.0.0.1", listener.getLocalPort()))
+                    .withIo(Io.valueOf(transport.name()))
+                    // A fixed receive buffer: Linux would otherwise let the socket alone take up to tcp_rmem's max.
+                    .withSocketOption(SocketSetting.parse("SO_RCVBUF=64k"));
+            try (Client client = Client.connect(config)) {
+                assertFalse(
+                        allWritten.await(3, TimeUnit.SECONDS),
+                        "the server wrote all " + total
+                                + " bytes to a client whose caller took none: it buffered them");
+
+                long received = 0;
+                while (received < total) {
+                    byte[] frame = client.receive();
+                    for (int i = 0; i < frame.length; i++) {
+                        if (frame[i] != patternByte(received + i)) {
+                            fail("byte " + (received + i) + " differs: data was lost or repeated");
+                        }
+                    }
+                    received += frame.length;
+                }
+                assertEquals(total, received);
+                assertTrue(allWritten.await(10, TimeUnit.SECONDS), "the server's writes did not finish");
+            }
+            writer.join(10_000);
+        }
+    }
+
+    /** Writes {@code total} bytes of {@link #patternByte} to the first connection, then counts down {@code done}. */
+    private static void writePattern(ServerSocket listener, int total, CountDownLatch done) {
+        try (Socket accepted = listener.accept()) {
+            accepted.setSendBufferSize(64 * 1024);
+            OutputStream out = accepted.getOutputStream();
+            byte[] chunk = new byte[64 * 1024];
+            for (long offset = 0; offset < total; offset += chunk.length) {
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = patternByte(offset + i);
+                }
+                out.write(chunk);
+            }
+            done.countDown();
+        } catch (IOException e) {
+            // The client closed early: the test has failed already and says why.
+        }
+    }
+
+    /** Byte {@code offset} of the pattern: a cycle of prime length, so a lost or repeated chunk shows. */
+    private static byte patternByte(long offset) {
+        return (byte) (offset % 251);
     }
 
     /** Accepts one connection and writes a byte to it every 50 ms, for at most 10 s or until the client goes. */
