@@ -19,6 +19,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,9 @@ public final class Client implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             config.framing().addTo(ch.pipeline());
-                            ch.pipeline().addLast(new InboxHandler(inbox, name));
+                            ch.pipeline()
+                                    .addLast(new InboxHandler(
+                                            inbox, name, config.framing().maxFrameLength()));
                         }
                     });
             if (kind.isStream()) {
@@ -192,16 +195,7 @@ public final class Client implements AutoCloseable {
      * @return a future that completes when the frame is written, or fails with a {@link ClientException}
      */
     public CompletableFuture<Void> sendAsync(byte[] data) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        channel.writeAndFlush(Unpooled.wrappedBuffer(data.clone())).addListener(f -> {
-            if (f.isSuccess()) {
-                written.complete(null);
-            } else {
-                written.completeExceptionally(
-                        Failures.describe(config.endpoint().toString(), f.cause()));
-            }
-        });
-        return written;
+        return toCompletable(channel.writeAndFlush(Unpooled.wrappedBuffer(data.clone())));
     }
 
     /**
@@ -363,16 +357,27 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<Void> toCompletable(ChannelFuture future) {
+    /** A write or shutdown as a future that fails with a {@link ClientException}. */
+    private CompletableFuture<Void> toCompletable(ChannelFuture future) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         future.addListener(f -> {
             if (f.isSuccess()) {
                 done.complete(null);
             } else {
-                done.completeExceptionally(f.cause());
+                done.completeExceptionally(failure(f.cause()));
             }
         });
         return done;
+    }
+
+    /**
+     * Why a write failed. A write to a channel that is closed fails with a bare {@link ClosedChannelException}; when the
+     * connection ended for a reason the inbox knows (the peer closed, reset, or sent a frame over the limit), that
+     * reason is the failure the caller needs to see.
+     */
+    private ClientException failure(Throwable cause) {
+        ClientException end = cause instanceof ClosedChannelException ? inbox.endReason() : null;
+        return end != null ? end : Failures.describe(config.endpoint().toString(), cause);
     }
 
     private static String describe(Duration timeout) {

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -17,10 +18,13 @@ import io.netty.util.ReferenceCountUtil;
 final class InboxHandler extends ChannelInboundHandlerAdapter {
     private final Inbox inbox;
     private final String endpoint;
+    private final int maxFrameLength;
 
-    InboxHandler(Inbox inbox, String endpoint) {
+    /** {@code maxFrameLength} is the framing's limit, for the message when a frame is over it. */
+    InboxHandler(Inbox inbox, String endpoint, int maxFrameLength) {
         this.inbox = inbox;
         this.endpoint = endpoint;
+        this.maxFrameLength = maxFrameLength;
     }
 
     @Override
@@ -64,7 +68,13 @@ final class InboxHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Every client channel is connected (datagram ones too), so an error ends the conversation.
-        inbox.end(Failures.describe(endpoint, cause));
+        inbox.end(
+                cause instanceof TooLongFrameException
+                        ? new ClientException(
+                                ClientException.Reason.IO,
+                                endpoint + " sent a frame over the limit of " + maxFrameLength + " bytes",
+                                cause)
+                        : Failures.describe(endpoint, cause));
         ctx.close();
     }
 

@@ -344,6 +344,24 @@ class ClientIT {
         }
     }
 
+    @Test
+    void frameOverTheLimitIsNamedByReceivesAndSendsAfterIt() {
+        try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoints.tcp()));
+                Client client = Client.connect(
+                        ClientConfig.defaults().withEndpoint(server.endpoint()).withFraming(Framing.line(10)))) {
+            client.send("far longer than ten bytes"); // echoed back as one line of 25 bytes
+            String expected = server.endpoint() + " sent a frame over the limit of 10 bytes";
+            assertEquals(
+                    expected,
+                    assertThrows(ClientException.class, client::receive).getMessage());
+            // The connection is closed now; a write says why, not that the channel is closed.
+            assertEquals(
+                    expected,
+                    assertThrows(ClientException.class, () -> client.send("more"))
+                            .getMessage());
+        }
+    }
+
     /** Writes {@code total} bytes of {@link #patternByte} to the first connection, then counts down {@code done}. */
     private static void writePattern(ServerSocket listener, int total, CountDownLatch done) {
         try (Socket accepted = listener.accept()) {
