@@ -9,9 +9,11 @@ import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -196,6 +198,23 @@ public final class Client implements AutoCloseable {
      */
     public CompletableFuture<Void> sendAsync(byte[] data) {
         return toCompletable(channel.writeAndFlush(Unpooled.wrappedBuffer(data.clone())));
+    }
+
+    /**
+     * Sends {@code data} exactly as given, past the framing's encoder (no terminator, length field or padding is
+     * added), and waits until it is written: for bytes that are framed already, such as a stream copied through from a
+     * file. With raw framing, and on datagram sockets, the same as {@link #send(byte[])}.
+     *
+     * @param data the bytes; copied
+     * @throws ClientException if the write fails or does not finish within the read timeout
+     */
+    public void sendUnframed(byte[] data) {
+        // Writing from the encoder's own context (named as Framing.addTo documents) starts at the handler before it,
+        // so the encoder never sees the bytes.
+        ChannelHandlerContext encoder = channel.pipeline().context("frameEncoder");
+        ByteBuf bytes = Unpooled.wrappedBuffer(data.clone());
+        ChannelFuture written = encoder == null ? channel.writeAndFlush(bytes) : encoder.writeAndFlush(bytes);
+        await(toCompletable(written), config.readTimeout(), "sending to");
     }
 
     /**

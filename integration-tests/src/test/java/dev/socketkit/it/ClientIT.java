@@ -362,6 +362,17 @@ class ClientIT {
         }
     }
 
+    @Test
+    void sendUnframedWritesBytesPastTheEncoder() {
+        Framing length = Framing.length(4, 64);
+        try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoints.tcp()));
+                Client client = Client.connect(
+                        ClientConfig.defaults().withEndpoint(server.endpoint()).withFraming(length))) {
+            client.sendUnframed(new byte[] {0, 0, 0, 2, 'h', 'i'}); // a frame with its length field already
+            assertEquals("hi", new String(client.receive(), UTF_8), "the echo was framed once, not twice");
+        }
+    }
+
     /** Writes {@code total} bytes of {@link #patternByte} to the first connection, then counts down {@code done}. */
     private static void writePattern(ServerSocket listener, int total, CountDownLatch done) {
         try (Socket accepted = listener.accept()) {
