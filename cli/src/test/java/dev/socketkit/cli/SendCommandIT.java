@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code socketkit send} run as a process against socketkit's servers: output, stdin streaming, every exit code. */
 @Timeout(60)
@@ -199,6 +201,14 @@ class SendCommandIT {
     void zeroBufferSizeIsAUsageError() throws Exception {
         socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--buffer-size", "0");
         socketkit.assertRefused(2, "--buffer-size", "out of range");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-5", "3g"})
+    void maxFrameLengthOutOfRangeNamesTheRange(String length) throws Exception {
+        socketkit = SocketKitProcess.start(
+                "send", "tcp://127.0.0.1:1", "hi", "--framing", "line", "--max-frame-length", length);
+        socketkit.assertRefused(2, "--max-frame-length", "'" + length + "'", "1-2147483639");
     }
 
     @Test
