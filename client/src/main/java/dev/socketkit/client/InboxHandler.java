@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Copies every received frame or datagram into the {@link Inbox} and releases it; reports the end. Stops reading from
@@ -32,7 +33,14 @@ final class InboxHandler extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         // The caller takes frames on its own thread; autoRead is only ever changed on the event loop, each time to
         // what the inbox says then, so a pause and a resume that race end in the state of the later one.
-        inbox.onRoomMade(() -> channel.eventLoop().execute(() -> updateReading(channel)));
+        inbox.onRoomMade(() -> {
+            try {
+                channel.eventLoop().execute(() -> updateReading(channel));
+            } catch (RejectedExecutionException closed) {
+                // The client is closed and its event loop gone: there is no reading to resume, and the caller may still
+                // take the frames that were held.
+            }
+        });
     }
 
     @Override

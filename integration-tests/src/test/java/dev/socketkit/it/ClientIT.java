@@ -363,6 +363,26 @@ class ClientIT {
     }
 
     @Test
+    void framesLeftInAFullInboxCanBeTakenAfterClose() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            ClientConfig config = ClientConfig.defaults()
+                    .withEndpoint(Endpoint.tcp("127.0.0.1", listener.getLocalPort()))
+                    .withFraming(Framing.line(64))
+                    .withInboxLimit(1); // any frame held fills it
+            Client client = Client.connect(config);
+            try (Socket accepted = listener.accept()) {
+                accepted.getOutputStream().write("a\nb\n".getBytes(UTF_8)); // one write: both lines in one read
+                assertEquals("a\n", new String(client.receive(), UTF_8));
+                client.close(); // "b\n" is held, and reading is paused, on an event loop that is now gone
+                assertEquals("b\n", new String(client.receive(), UTF_8), "taking it must not try to resume reading");
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void sendUnframedWritesBytesPastTheEncoder() {
         Framing length = Framing.length(4, 64);
         try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoints.tcp()));
