@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Frames received and not yet taken, and receivers waiting for one; then the end of input or a failure. Filled on the
- * event loop, emptied by any thread: every method holds the lock.
+ * event loop, emptied by any thread: every method holds the lock, and lets go of it before it runs the room-made
+ * listener, which hands work to the event loop.
  *
  * <p>The frames held are bounded in bytes: once they reach the limit the inbox is full, and the client stops reading
  * from the socket until the caller has taken them down to half the limit. Half, not just below the limit, so that a
