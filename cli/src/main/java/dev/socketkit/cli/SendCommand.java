@@ -6,10 +6,12 @@ import dev.socketkit.client.ClientException;
 import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.Sizes;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,7 +146,7 @@ final class SendCommand implements Callable<Integer> {
             log.debug("connected to {} via {}", endpoint, client.transport().id());
             StdinPump pump = null;
             if (fromStdin && datagram) {
-                pump = StdinPump.datagrams(client, System.in, DatagramLimits.maxDatagram(endpoint.kind()));
+                pump = StdinPump.datagrams(client, System.in, largestDatagram(endpoint));
             } else if (fromStdin) {
                 pump = StdinPump.stream(client, System.in, stdinFrames(config.framing()), !noHalfClose);
             } else {
@@ -159,6 +161,14 @@ final class SendCommand implements Callable<Integer> {
                     .print(config.framing().kind() != Framing.Kind.RAW || datagram);
             return ExitCodes.OK;
         }
+    }
+
+    /** The longest stdin line that fits one datagram to {@code endpoint}: IPv4 headers take 20 bytes more than IPv6. */
+    private static int largestDatagram(Endpoint endpoint) {
+        if (endpoint.kind() == SocketKind.UDP && endpoint.inetSocketAddress().getAddress() instanceof Inet4Address) {
+            return DatagramLimits.MAX_UDP_PAYLOAD;
+        }
+        return DatagramLimits.maxDatagram(endpoint.kind());
     }
 
     /** stdin cut into whole frames for line and delimiter framing; null for the others, whose bytes go as they come. */

@@ -126,6 +126,16 @@ class SendCommandIT {
     }
 
     @Test
+    void refusesAStdinLineLongerThanTheLargestUdpDatagram() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "udp://127.0.0.1:0");
+        Finished send = sendWithFiles(new byte[65_508], "send", endpoint);
+        assertEquals(1, send.status(), send::stderr);
+        assertEquals(
+                "socketkit: stdin line 1 is over the limit of 65507 bytes (the largest datagram); it was not sent\n",
+                send.stderr());
+    }
+
+    @Test
     void sendsEachStdinLineAsADatagramAsSoonAsItIsRead() throws Exception {
         String endpoint = serve(ServerKind.WELCOME, "udp://127.0.0.1:0");
         socketkit = SocketKitProcess.startWithOpenStdin("send", endpoint);
