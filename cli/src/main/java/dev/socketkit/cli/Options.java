@@ -3,6 +3,7 @@ package dev.socketkit.cli;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +25,7 @@ final class Options {
         try {
             value = Sizes.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
+            throw new UsageException(option + ": " + e.getMessage() + "; give " + min + "-" + max);
         }
         if (value < min || value > max) {
             throw new UsageException(option + ": " + text + " is out of range " + min + "-" + max);
@@ -50,6 +51,32 @@ final class Options {
             throw new UsageException(option + ": " + text + " must be more than zero");
         }
         return value;
+    }
+
+    /**
+     * A timeout that may be switched off: {@code none} for no limit, otherwise a positive duration as {@link #duration}
+     * reads it. Zero is refused rather than read as "no limit" (as {@code SO_TIMEOUT} reads it) or as "do not wait" (as
+     * a poll reads it): a user who types it means one of the two, and guessing wrong either hangs or fails at once.
+     *
+     * @param option the option's name, for messages
+     * @param text what the user typed
+     * @return the limit; empty for {@code none}
+     * @throws UsageException naming the option and the text if it is neither {@code none} nor a positive duration
+     */
+    static Optional<Duration> timeout(String option, String text) {
+        String value = text.strip();
+        if (value.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw new UsageException(option + ": '" + text + "' is not a duration (e.g. 500ms, 2s, 1m) or none");
+        }
+        if (Long.parseLong(m.group(1)) == 0) {
+            throw new UsageException(
+                    option + ": " + text + " is not a timeout; give a positive duration, or none for no" + " limit");
+        }
+        return Optional.of(duration(option, value));
     }
 
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");

@@ -6,17 +6,23 @@ import dev.socketkit.client.ClientException;
 import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.Sizes;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
@@ -41,32 +47,45 @@ import picocli.CommandLine.Parameters;
             "Stream sockets: after the last message (or stdin's end) the write side is shut down, and replies are read"
                     + " until the server closes. Datagram sockets: one datagram per message (per stdin line), one reply"
                     + " awaited per datagram.",
+            "stdin is sent as it is read and never changed: with --framing line or delimiter a whole frame at a time"
+                    + " (a frame over --max-frame-length is an error, not split), otherwise as it comes; each stdin"
+                    + " line is one datagram, without its line end. Replies are printed as they arrive.",
             "The first argument is the ENDPOINT if it is one (tcp://, udp://, unix:, unixgram: or HOST:PORT);"
                     + " otherwise every argument is a message for tcp://127.0.0.1:8090.",
             ""
         },
         footer = ExitCodes.HELP)
 final class SendCommand implements Callable<Integer> {
+    /** The timeout when --timeout is not given and there is one: for connecting, and for replies to messages. */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** What the client's own timeouts are set to when there is no limit: longer than any run. */
+    private static final Duration NO_LIMIT = Duration.ofNanos(Long.MAX_VALUE);
+
     @Parameters(paramLabel = "[ENDPOINT] MESSAGE", arity = "0..*", description = "Where to send, then the messages.")
     List<String> arguments = new ArrayList<>();
 
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
-            description = "How long to wait for a connection or for the next data (e.g. 500ms, 2s; default: 5s).",
-            defaultValue = "5s")
-    String timeout = "5s";
+            description = "How long to wait for a connection, and for data from the server (e.g. 500ms, 2s), or none"
+                    + " for no limit; 0 is refused. Default: 5s with messages; from stdin no limit on waiting"
+                    + " (connecting still takes at most 5s), as netcat waits while stdin is open. From stdin the wait"
+                    + " starts again with everything sent.")
+    String timeout;
 
     @Option(
             names = "--no-half-close",
             description = "Do not shut down the write side after the last message: for servers that misbehave on "
-                    + "EOF. Reads until the server closes, --replies frames arrived, or --timeout passes idle.")
+                    + "EOF. Reads until the server closes, --replies frames arrived, or --timeout passes idle after"
+                    + " at least one reply.")
     boolean noHalfClose;
 
     @Option(
             names = "--replies",
             paramLabel = "N",
-            description = "How many frames (datagrams) to expect; fewer is exit 3 (datagram default: one per message).")
+            description = "How many frames (datagrams) to expect; fewer is exit 3 (datagram default: one per message"
+                    + " or stdin line; stream default: until the server closes, and with messages at least one).")
     Integer replies;
 
     @Option(
@@ -92,13 +111,17 @@ final class SendCommand implements Callable<Integer> {
         Endpoint endpoint = !messages.isEmpty() && looksLikeEndpoint(messages.get(0))
                 ? Options.endpoint(messages.remove(0))
                 : Endpoint.DEFAULT;
-        Duration wait = Options.duration("--timeout", timeout);
+        boolean fromStdin = messages.isEmpty();
+        // From stdin, as with netcat, waiting has no limit unless one is asked for: input may pause for any time.
+        Optional<Duration> idle = timeout != null
+                ? Options.timeout("--timeout", timeout)
+                : fromStdin ? Optional.empty() : Optional.of(DEFAULT_TIMEOUT);
         ClientConfig config = ClientConfig.defaults()
                 .withEndpoint(endpoint)
                 .withFraming(framing.framing())
                 .withIo(transport.io())
-                .withConnectTimeout(wait)
-                .withReadTimeout(wait);
+                .withConnectTimeout(idle.orElse(DEFAULT_TIMEOUT))
+                .withReadTimeout(idle.orElse(NO_LIMIT));
         if (bufferSize != null) {
             config = config.withBufferSize(Options.size("--buffer-size", bufferSize, 1, Sizes.MAX_READ_BUFFER));
         }
@@ -119,96 +142,211 @@ final class SendCommand implements Callable<Integer> {
                     + endpoint.kind().scheme());
         }
 
-        PrintStream out = System.out;
-        boolean framed = config.framing().kind() != Framing.Kind.RAW;
         try (Client client = Client.connect(config)) {
             log.debug("connected to {} via {}", endpoint, client.transport().id());
-            boolean fromStdin = messages.isEmpty();
-            int expected = -1;
-            if (fromStdin && !datagram) {
-                streamStdin(client, !noHalfClose, log);
+            StdinPump pump = null;
+            if (fromStdin && datagram) {
+                pump = StdinPump.datagrams(client, System.in, largestDatagram(endpoint));
+            } else if (fromStdin) {
+                pump = StdinPump.stream(client, System.in, stdinFrames(config.framing()), !noHalfClose);
             } else {
-                List<byte[]> payloads = fromStdin ? Lines.of(System.in) : utf8(messages);
-                for (byte[] payload : payloads) {
-                    client.send(payload);
+                for (String message : messages) {
+                    client.send(message.getBytes(StandardCharsets.UTF_8));
                 }
-                if (datagram) {
-                    expected = payloads.size();
-                } else if (!noHalfClose) {
+                if (!datagram && !noHalfClose) {
                     client.shutdownOutput();
                 }
             }
-            if (replies != null) {
-                expected = replies;
-            }
-            int received = 0;
-            while (expected < 0 || received < expected) {
-                byte[] frame;
-                try {
-                    frame = client.receive(wait);
-                } catch (ClientException e) {
-                    if (e.reason() == Reason.CLOSED && expected < 0) {
-                        break;
-                    }
-                    if (e.reason() == Reason.TIMED_OUT && noHalfClose && expected < 0) {
-                        break; // idle for the timeout: the documented end of a --no-half-close exchange
-                    }
-                    if (e.reason() == Reason.CLOSED || e.reason() == Reason.TIMED_OUT) {
-                        throw new ClientException(
-                                Reason.TIMED_OUT,
-                                (e.reason() == Reason.CLOSED ? endpoint + " closed" : "no reply within " + timeout)
-                                        + " after " + received + " of " + expected + " expected replies",
-                                e);
-                    }
-                    throw e;
-                }
-                write(out, frame, framed || datagram);
-                received++;
-            }
-            out.flush();
+            new Replies(client, endpoint, idle, pump, datagram ? messages.size() : -1)
+                    .print(config.framing().kind() != Framing.Kind.RAW || datagram);
             return ExitCodes.OK;
         }
     }
 
-    /** Streams stdin to a stream socket as it comes, byte-exact; shuts down the write side at stdin's end. */
-    private static void streamStdin(Client client, boolean halfClose, Logger log) {
-        Thread pump = new Thread(
-                () -> {
-                    try (InputStream in = System.in) {
-                        byte[] chunk = new byte[64 * 1024];
-                        int n;
-                        while ((n = in.read(chunk)) > 0) {
-                            client.send(Arrays.copyOf(chunk, n));
-                        }
-                        if (halfClose) {
-                            client.shutdownOutput();
-                        }
-                    } catch (IOException | ClientException e) {
-                        log.debug("stdin: {}", e.toString());
-                    }
-                },
-                "socketkit-stdin");
-        pump.setDaemon(true);
-        pump.start();
-    }
-
-    private static List<byte[]> utf8(List<String> messages) {
-        List<byte[]> payloads = new ArrayList<>();
-        for (String message : messages) {
-            payloads.add(message.getBytes(StandardCharsets.UTF_8));
+    /** The longest stdin line that fits one datagram to {@code endpoint}: IPv4 headers take 20 bytes more than IPv6. */
+    private static int largestDatagram(Endpoint endpoint) {
+        if (endpoint.kind() == SocketKind.UDP && endpoint.inetSocketAddress().getAddress() instanceof Inet4Address) {
+            return DatagramLimits.MAX_UDP_PAYLOAD;
         }
-        return payloads;
+        return DatagramLimits.maxDatagram(endpoint.kind());
     }
 
-    private static void write(OutputStream out, byte[] frame, boolean oneFramePerLine) {
-        try {
-            out.write(frame);
-            if (oneFramePerLine && (frame.length == 0 || frame[frame.length - 1] != '\n')) {
-                out.write('\n');
+    /** stdin cut into whole frames for line and delimiter framing; null for the others, whose bytes go as they come. */
+    private TerminatedFrames stdinFrames(Framing chosen) {
+        return switch (chosen.kind()) {
+            case LINE -> TerminatedFrames.lines(System.in, chosen.maxFrameLength());
+            case DELIMITER ->
+                new TerminatedFrames(
+                        System.in,
+                        Escapes.decode("--delimiter", framing.delimiter),
+                        false,
+                        chosen.maxFrameLength(),
+                        "frame");
+            case RAW, LENGTH, FIXED -> null;
+        };
+    }
+
+    /** Receives and prints replies until the exchange is over, and decides whether it ended well. */
+    private final class Replies {
+        private final Client client;
+        private final Endpoint endpoint;
+        private final Optional<Duration> idle;
+        private final StdinPump pump;
+        private final int messages;
+        private int received;
+        private long lastReceived = System.nanoTime();
+
+        /**
+         * {@code pump} is null when messages were given; {@code messages} is how many datagrams were sent, or -1 on a
+         * stream socket.
+         */
+        Replies(Client client, Endpoint endpoint, Optional<Duration> idle, StdinPump pump, int messages) {
+            this.client = client;
+            this.endpoint = endpoint;
+            this.idle = idle;
+            this.pump = pump;
+            this.messages = messages;
+        }
+
+        void print(boolean oneFramePerLine) {
+            CompletableFuture<byte[]> next = client.receiveAsync();
+            while (!done()) {
+                boolean pumping = pump != null && !pump.finished().isDone();
+                CompletableFuture<?> wake = pumping ? CompletableFuture.anyOf(next, pump.finished()) : next;
+                if (!awaitActivity(wake)) {
+                    timedOut();
+                    return;
+                }
+                if (pump != null && pump.finished().isCompletedExceptionally()) {
+                    failPump();
+                }
+                if (next.isDone()) {
+                    byte[] frame;
+                    try {
+                        frame = next.join();
+                    } catch (CompletionException e) {
+                        ClientException end = (ClientException) e.getCause();
+                        if (end.reason() != Reason.CLOSED) {
+                            throw end;
+                        }
+                        closed();
+                        return;
+                    }
+                    write(System.out, frame, oneFramePerLine);
+                    received++;
+                    lastReceived = System.nanoTime();
+                    next = client.receiveAsync();
+                }
             }
-            out.flush();
-        } catch (IOException e) {
-            throw new ClientException(Reason.IO, "cannot write to stdout: " + e.getMessage(), e);
+        }
+
+        /**
+         * Waits for {@code wake} until the idle limit passes, counted from the last thing received or sent.
+         *
+         * @return false if the limit passed first
+         */
+        private boolean awaitActivity(CompletableFuture<?> wake) {
+            while (true) {
+                try {
+                    if (idle.isEmpty()) {
+                        wake.get();
+                    } else {
+                        long last = pump == null ? lastReceived : Math.max(lastReceived, pump.lastSent());
+                        long left = last + idle.get().toNanos() - System.nanoTime();
+                        if (left <= 0) {
+                            return false;
+                        }
+                        wake.get(left, TimeUnit.NANOSECONDS);
+                    }
+                    return true;
+                } catch (TimeoutException e) {
+                    // Loop: stdin may have sent something meanwhile, which starts the idle time again.
+                } catch (ExecutionException e) {
+                    return true; // the caller looks at which future failed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ClientException(Reason.IO, "interrupted while waiting for " + endpoint, e);
+                }
+            }
+        }
+
+        /** How many replies are expected: --replies, else one per datagram; -1 on a stream without --replies. */
+        private int expected() {
+            if (replies != null) {
+                return replies;
+            }
+            if (pump != null && messages >= 0) {
+                return pump.datagramsSent();
+            }
+            return messages;
+        }
+
+        private boolean done() {
+            int expected = expected();
+            // From stdin, datagrams keep coming until stdin ends, so their count is final only then.
+            boolean countFinal = replies != null
+                    || pump == null
+                    || messages < 0
+                    || pump.finished().isDone();
+            return expected >= 0 && received >= expected && countFinal;
+        }
+
+        private void closed() {
+            int expected = expected();
+            if (expected >= 0 && received < expected) {
+                throw missing(endpoint + " closed after " + received + " of " + expected + " expected replies");
+            }
+            if (expected < 0 && received == 0 && pump == null) {
+                throw missing(endpoint + " closed without a reply");
+            }
+        }
+
+        private void timedOut() {
+            String limit = timeout != null ? timeout : DEFAULT_TIMEOUT.toSeconds() + "s";
+            int expected = expected();
+            if (expected >= 0 && received >= expected) {
+                // Every datagram was answered, and stdin has sent nothing more for the limit.
+                throw missing("idle for " + limit + ": nothing more from stdin or from " + endpoint);
+            }
+            if (expected >= 0) {
+                throw missing(
+                        "no reply within " + limit + " after " + received + " of " + expected + " expected replies");
+            }
+            if (received == 0) {
+                throw missing("no reply from " + endpoint + " within " + limit);
+            }
+            if (!noHalfClose) {
+                throw missing(endpoint + " sent nothing for " + limit + " after " + received
+                        + (received == 1 ? " reply" : " replies") + " and did not close");
+            }
+            // Idle after a reply: the documented end of a --no-half-close exchange.
+        }
+
+        private void failPump() {
+            try {
+                pump.finished().join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof ClientException failure && failure.reason() == Reason.CLOSED) {
+                    return; // the server closed while stdin had more: what it sent is still read and printed
+                }
+                throw e.getCause() instanceof RuntimeException failure ? failure : e;
+            }
+        }
+
+        private ClientException missing(String message) {
+            return new ClientException(Reason.TIMED_OUT, message, null);
+        }
+    }
+
+    private static void write(PrintStream out, byte[] frame, boolean oneFramePerLine) {
+        out.write(frame, 0, frame.length);
+        if (oneFramePerLine && (frame.length == 0 || frame[frame.length - 1] != '\n')) {
+            out.write('\n');
+        }
+        out.flush();
+        // PrintStream keeps errors to itself: without this a closed stdout (| head) would be written to forever.
+        if (out.checkError()) {
+            throw new ClientException(Reason.IO, "cannot write to stdout", null);
         }
     }
 
@@ -218,21 +356,5 @@ final class SendCommand implements Callable<Integer> {
             return true;
         }
         return text.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):[0-9]{1,5}");
-    }
-
-    /** Splits stdin into lines without their terminators, for one datagram per line. */
-    private static final class Lines {
-        static List<byte[]> of(InputStream in) throws IOException {
-            List<byte[]> lines = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\r?\n", -1)) {
-                lines.add(line.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!lines.isEmpty() && lines.get(lines.size() - 1).length == 0) {
-                lines.remove(lines.size() - 1);
-            }
-            return lines;
-        }
-
-        private Lines() {}
     }
 }

@@ -2,24 +2,32 @@ package dev.socketkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code socketkit send} run as a process against socketkit's servers: output, stdin streaming, every exit code. */
 @Timeout(60)
@@ -80,20 +88,149 @@ class SendCommandIT {
         String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
         byte[] data = new byte[1 << 20];
         new Random(11).nextBytes(data);
-        Path in = Files.write(dir.resolve("in.bin"), data);
-        Path out = dir.resolve("out.bin");
-        Process process = new ProcessBuilder(
-                        SocketKitProcess.java(), "-jar", SocketKitProcess.jar().toString(), "send", endpoint)
-                .redirectInput(in.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(dir.resolve("err.txt").toFile())
-                .start();
-        try {
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "send did not finish");
-            assertEquals(0, process.exitValue(), () -> readQuietly(dir.resolve("err.txt")));
-            assertArrayEquals(data, Files.readAllBytes(out));
-        } finally {
-            process.destroyForcibly();
+        Finished send = sendWithFiles(data, "send", endpoint);
+        assertEquals(0, send.status(), send::stderr);
+        assertArrayEquals(data, send.stdout());
+    }
+
+    @Test
+    void keepsALongStdinLineWholeWithLineFraming() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
+        byte[] line = (new String(new byte[200_000]).replace('\0', 'x') + "\n").getBytes(StandardCharsets.US_ASCII);
+        Finished send = sendWithFiles(line, "send", endpoint, "--framing", "line", "--max-frame-length", "256k");
+        assertEquals(0, send.status(), send::stderr);
+        assertEquals(line.length, send.stdout().length, "nothing added, nothing lost");
+        assertArrayEquals(line, send.stdout());
+    }
+
+    @Test
+    void refusesAStdinLineOverTheLimitInsteadOfSplittingIt() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
+        byte[] line = new String(new byte[200_000]).replace('\0', 'x').getBytes(StandardCharsets.US_ASCII);
+        Finished send = sendWithFiles(line, "send", endpoint, "--framing", "line");
+        assertEquals(1, send.status(), send::stderr);
+        assertEquals(0, send.stdout().length, "part of the line was sent and echoed");
+        List<String> errors = send.stderr().lines().toList();
+        assertEquals(1, errors.size(), send::stderr);
+        assertTrue(
+                errors.get(0).contains("stdin line 1 is over the limit of 65536 bytes (--max-frame-length)"),
+                send::stderr);
+    }
+
+    @Test
+    void sendsStdinLinesToADatagramSocketByteExact() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "udp://127.0.0.1:0");
+        Finished send = sendWithFiles(new byte[] {(byte) 0xff, (byte) 0xfe, '\n'}, "send", endpoint);
+        assertEquals(0, send.status(), send::stderr);
+        assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xfe, '\n'}, send.stdout());
+    }
+
+    @Test
+    void refusesAStdinLineLongerThanTheLargestUdpDatagram() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "udp://127.0.0.1:0");
+        Finished send = sendWithFiles(new byte[65_508], "send", endpoint);
+        assertEquals(1, send.status(), send::stderr);
+        assertEquals(
+                "socketkit: stdin line 1 is over the limit of 65507 bytes (the largest datagram); it was not sent\n",
+                send.stderr());
+    }
+
+    @Test
+    void sendsEachStdinLineAsADatagramAsSoonAsItIsRead() throws Exception {
+        String endpoint = serve(ServerKind.WELCOME, "udp://127.0.0.1:0");
+        socketkit = SocketKitProcess.startWithOpenStdin("send", endpoint);
+        typeAndAwaitReply("one", "Data received:one");
+        typeAndAwaitReply("two", "Data received:two");
+        socketkit.closeStdin();
+        assertEquals(0, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+    }
+
+    @Test
+    void waitsAsLongAsStdinIsOpenWithoutATimeout() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
+        socketkit = SocketKitProcess.startWithOpenStdin("send", endpoint);
+        typeAndAwaitReply("a", "a");
+        // Longer than the 5 s that send once waited for a reply before it gave up on an open stdin.
+        assertFalse(socketkit.waitFor(6, TimeUnit.SECONDS), () -> "send gave up while stdin was open; " + socketkit);
+        typeAndAwaitReply("b", "b");
+        socketkit.closeStdin();
+        assertEquals(0, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        assertEquals(List.of("a", "b"), socketkit.stdout());
+    }
+
+    @Test
+    void timeoutGivenWithStdinBoundsTheWaitForASilentServer() throws Exception {
+        try (FaultyEchoServer silent = FaultyEchoServer.silentTcp()) {
+            socketkit = SocketKitProcess.startWithOpenStdin("send", silent.endpoint(), "--timeout", "1s");
+            socketkit.writeStdin("anyone?\n");
+            socketkit.assertRefused(3, "no reply from " + silent.endpoint() + " within 1s");
+        }
+    }
+
+    @Test
+    void timeoutNoneWaitsWithoutALimit() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
+        assertEquals(List.of("hi"), send(0, "send", endpoint, "hi", "--timeout", "none"));
+    }
+
+    @Test
+    void zeroTimeoutIsAUsageErrorThatOffersNone() throws Exception {
+        socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--timeout", "0");
+        socketkit.assertRefused(2, "--timeout", "0", "none for no limit");
+    }
+
+    @Test
+    void endlessServerCannotGrowSendWhoseStdoutIsNotRead() throws Exception {
+        long limit = 1L << 30; // the server's bound: 1 GiB, sixteen times the heap send is given
+        AtomicLong written = new AtomicLong();
+        CountDownLatch accepted = new CountDownLatch(1);
+        try (ServerSocket endless = new ServerSocket()) {
+            endless.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread writer = new Thread(
+                    () -> {
+                        try (Socket connection = endless.accept()) {
+                            connection.setSendBufferSize(64 * 1024);
+                            accepted.countDown();
+                            byte[] zeros = new byte[64 * 1024];
+                            while (written.get() < limit) {
+                                connection.getOutputStream().write(zeros);
+                                written.addAndGet(zeros.length);
+                            }
+                        } catch (IOException e) {
+                            // send was stopped: the end of this server's work.
+                        }
+                    },
+                    "endless-writer");
+            writer.setDaemon(true);
+            writer.start();
+            Path err = dir.resolve("err.txt");
+            Process send = SocketKitProcess.builder(
+                            List.of(),
+                            List.of("-Xmx64m"),
+                            "send",
+                            "tcp://127.0.0.1:" + endless.getLocalPort(),
+                            "hi",
+                            // A fixed receive buffer, so that the kernel's share stays small too.
+                            "--sockopt",
+                            "SO_RCVBUF=64k")
+                    .redirectError(err.toFile())
+                    .start();
+            try {
+                send.getOutputStream().close();
+                assertTrue(accepted.await(20, TimeUnit.SECONDS), "send did not connect");
+                // Nobody reads send's stdout for a while: it must neither die nor take in what it cannot pass on.
+                assertFalse(send.waitFor(3, TimeUnit.SECONDS), () -> "send exited: " + readQuietly(err));
+                long taken = written.get();
+                assertTrue(taken < 16 << 20, () -> "send took " + taken + " bytes while its stdout was not read");
+
+                byte[] first = send.getInputStream().readNBytes(1 << 20);
+                assertArrayEquals(new byte[1 << 20], first, "the first MiB on stdout");
+                assertTrue(written.get() < limit, "the server still streams: send passed data on as it came");
+                assertTrue(send.isAlive(), () -> readQuietly(err));
+            } finally {
+                send.destroyForcibly();
+                send.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -107,6 +244,28 @@ class SendCommandIT {
         assertEquals(
                 List.of("Welcome to the server", "Data received:hi"),
                 send(0, "send", endpoint, "hi", "--framing", "line", "--no-half-close", "--replies", "2"));
+    }
+
+    @Test
+    void noHalfCloseAgainstASilentServerExitsThree() throws Exception {
+        try (FaultyEchoServer silent = FaultyEchoServer.silentTcp()) {
+            socketkit = SocketKitProcess.start("send", silent.endpoint(), "hi", "--no-half-close", "--timeout", "1s");
+            socketkit.assertRefused(3, "no reply from " + silent.endpoint() + " within 1s");
+        }
+    }
+
+    @Test
+    void serverThatClosesWithoutAReplyExitsThree() throws Exception {
+        try (ServerSocket closer = new ServerSocket()) {
+            closer.bind(new InetSocketAddress("127.0.0.1", 0));
+            String endpoint = "tcp://127.0.0.1:" + closer.getLocalPort();
+            socketkit = SocketKitProcess.start("send", endpoint, "hi");
+            try (Socket accepted = closer.accept()) {
+                accepted.setSoTimeout(10_000);
+                accepted.getInputStream().readAllBytes(); // up to send's half-close; then close without a word
+            }
+            socketkit.assertRefused(3, endpoint + " closed without a reply");
+        }
     }
 
     @Test
@@ -176,10 +335,10 @@ class SendCommandIT {
     void silentServerTimesOutWithExitThree() throws Exception {
         try (ServerSocket silent = new ServerSocket()) {
             silent.bind(new InetSocketAddress("127.0.0.1", 0));
-            socketkit = SocketKitProcess.start(
-                    "send", "tcp://127.0.0.1:" + silent.getLocalPort(), "hi", "--timeout", "300ms");
-            assertEquals(3, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
-            assertTrue(socketkit.stderr().get(0).startsWith("socketkit: "), socketkit::toString);
+            String endpoint = "tcp://127.0.0.1:" + silent.getLocalPort();
+            socketkit = SocketKitProcess.start("send", endpoint, "hi", "--timeout", "300ms");
+            String line = socketkit.assertRefused(3, "no reply from " + endpoint + " within 300ms");
+            assertFalse(line.contains("-1"), line);
         }
     }
 
@@ -202,9 +361,62 @@ class SendCommandIT {
     }
 
     @Test
+    void frameOverTheLimitNamesTheLimit() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
+        String[] args = {"send", endpoint, "far longer than ten bytes", "--framing", "line", "--max-frame-length", "10"
+        };
+        socketkit = SocketKitProcess.start(args);
+        socketkit.assertRefused(1, endpoint + " sent a frame over the limit of 10 bytes");
+        socketkit.close();
+
+        socketkit = SocketKitProcess.start(
+                Stream.concat(Stream.of(args), Stream.of("--debug")).toArray(String[]::new));
+        assertEquals(1, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        assertEquals(
+                "socketkit: " + endpoint + " sent a frame over the limit of 10 bytes",
+                socketkit.stderr().get(0),
+                socketkit::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-5", "3g"})
+    void maxFrameLengthOutOfRangeNamesTheRange(String length) throws Exception {
+        socketkit = SocketKitProcess.start(
+                "send", "tcp://127.0.0.1:1", "hi", "--framing", "line", "--max-frame-length", length);
+        socketkit.assertRefused(2, "--max-frame-length", "'" + length + "'", "1-2147483639");
+    }
+
+    @Test
     void badTimeoutIsAUsageError() throws Exception {
         socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--timeout", "soon");
         socketkit.assertRefused(2, "--timeout", "'soon'");
+    }
+
+    /** Writes {@code line} to send's open stdin and waits for {@code reply} on its stdout, while stdin stays open. */
+    private void typeAndAwaitReply(String line, String reply) throws Exception {
+        socketkit.writeStdin(line + "\n");
+        socketkit.awaitStdoutLine(reply::equals, SocketKitProcess.START_TIMEOUT);
+    }
+
+    /** What a process left: its exit status, its stdout's bytes and its stderr's text. */
+    private record Finished(int status, byte[] stdout, String stderr) {}
+
+    /** Runs {@code socketkit ARGS} with {@code input} as stdin and stdout in a file, for byte-exact checks. */
+    private Finished sendWithFiles(byte[] input, String... args) throws Exception {
+        Path in = Files.write(dir.resolve("in.bin"), input);
+        Path out = dir.resolve("out.bin");
+        Path err = dir.resolve("err.txt");
+        Process process = SocketKitProcess.builder(List.of(), List.of(), args)
+                .redirectInput(in.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        try {
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), () -> "send did not finish; " + readQuietly(err));
+            return new Finished(process.exitValue(), Files.readAllBytes(out), readQuietly(err));
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     private static String readQuietly(Path file) {

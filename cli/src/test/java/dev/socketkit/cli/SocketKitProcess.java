@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +32,13 @@ final class SocketKitProcess implements AutoCloseable {
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;
+    private final OutputStream stdin;
     private final Lines stdout;
     private final Lines stderr;
 
     private SocketKitProcess(Process process) {
         this.process = process;
+        this.stdin = process.getOutputStream();
         this.stdout = new Lines(process.getInputStream(), "socketkit-stdout-" + process.pid());
         this.stderr = new Lines(process.getErrorStream(), "socketkit-stderr-" + process.pid());
     }
@@ -65,8 +68,30 @@ final class SocketKitProcess implements AutoCloseable {
         return start(launcher, jvmOptions, null, args);
     }
 
+    /**
+     * Starts {@code socketkit ARGS} with its stdin a pipe that stays open until {@link #closeStdin()}, for input that
+     * comes a piece at a time.
+     */
+    static SocketKitProcess startWithOpenStdin(String... args) throws IOException {
+        return new SocketKitProcess(builder(List.of(), List.of(), args).start());
+    }
+
     private static SocketKitProcess start(List<String> launcher, List<String> jvmOptions, Path stdin, String... args)
             throws IOException {
+        ProcessBuilder builder = builder(launcher, jvmOptions, args);
+        if (stdin != null) {
+            builder.redirectInput(stdin.toFile());
+        }
+        Process process = builder.start();
+        process.getOutputStream().close();
+        return new SocketKitProcess(process);
+    }
+
+    /**
+     * The process builder for {@code socketkit ARGS} in a JVM given {@code jvmOptions}, for a test that handles the
+     * streams itself (binary output to a file, or output deliberately not read).
+     */
+    static ProcessBuilder builder(List<String> launcher, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(launcher);
         command.add(java());
         command.addAll(jvmOptions);
@@ -76,12 +101,23 @@ final class SocketKitProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         // A JVM announces these on stderr ("Picked up ..."), which would break every one-line check.
         builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
-        if (stdin != null) {
-            builder.redirectInput(stdin.toFile());
-        }
-        Process process = builder.start();
-        process.getOutputStream().close();
-        return new SocketKitProcess(process);
+        return builder;
+    }
+
+    /** Writes {@code text} in UTF-8 to the process's stdin, and flushes it. */
+    void writeStdin(String text) throws IOException {
+        stdin.write(text.getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    /** Closes the process's stdin: its end of input. */
+    void closeStdin() throws IOException {
+        stdin.close();
+    }
+
+    /** Waits for a stdout line that {@code matches}, and returns it; fails if none comes within {@code timeout}. */
+    String awaitStdoutLine(Predicate<String> matches, Duration timeout) throws InterruptedException {
+        return awaitLine(stdout, "stdout", matches, timeout);
     }
 
     /** The java launcher of the JVM running the tests. */
@@ -116,8 +152,13 @@ final class SocketKitProcess implements AutoCloseable {
 
     /** Waits for a stderr line that {@code matches}, and returns it; fails if none comes within {@code timeout}. */
     String awaitStderrLine(Predicate<String> matches, Duration timeout) throws InterruptedException {
-        return stderr.await(matches, timeout)
-                .orElseGet(() -> fail("no such stderr line within " + timeout + "; " + this));
+        return awaitLine(stderr, "stderr", matches, timeout);
+    }
+
+    private String awaitLine(Lines lines, String name, Predicate<String> matches, Duration timeout)
+            throws InterruptedException {
+        return lines.await(matches, timeout)
+                .orElseGet(() -> fail("no such " + name + " line within " + timeout + "; " + this));
     }
 
     /** Sends SIGTERM ({@link Process#destroy()} does so on Linux). */

@@ -9,9 +9,11 @@ import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +21,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +106,7 @@ public final class Client implements AutoCloseable {
             throw new ClientException(Reason.HOST_NOT_FOUND, "host not found: " + endpoint.host(), null);
         }
 
-        Inbox inbox = new Inbox();
+        Inbox inbox = new Inbox(config.inboxLimit());
         EventLoopGroup group = transport.newEventLoopGroup(1, "socketkit-client");
         Path ownSocketFile =
                 kind == SocketKind.UNIXGRAM ? Path.of(Endpoint.anyLocal(kind).path()) : null;
@@ -117,7 +120,9 @@ public final class Client implements AutoCloseable {
                         @Override
                         protected void initChannel(Channel ch) {
                             config.framing().addTo(ch.pipeline());
-                            ch.pipeline().addLast(new InboxHandler(inbox, name));
+                            ch.pipeline()
+                                    .addLast(new InboxHandler(
+                                            inbox, name, config.framing().maxFrameLength()));
                         }
                     });
             if (kind.isStream()) {
@@ -192,16 +197,24 @@ public final class Client implements AutoCloseable {
      * @return a future that completes when the frame is written, or fails with a {@link ClientException}
      */
     public CompletableFuture<Void> sendAsync(byte[] data) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        channel.writeAndFlush(Unpooled.wrappedBuffer(data.clone())).addListener(f -> {
-            if (f.isSuccess()) {
-                written.complete(null);
-            } else {
-                written.completeExceptionally(
-                        Failures.describe(config.endpoint().toString(), f.cause()));
-            }
-        });
-        return written;
+        return toCompletable(channel.writeAndFlush(Unpooled.wrappedBuffer(data.clone())));
+    }
+
+    /**
+     * Sends {@code data} exactly as given, past the framing's encoder (no terminator, length field or padding is
+     * added), and waits until it is written: for bytes that are framed already, such as a stream copied through from a
+     * file. With raw framing, and on datagram sockets, the same as {@link #send(byte[])}.
+     *
+     * @param data the bytes; copied
+     * @throws ClientException if the write fails or does not finish within the read timeout
+     */
+    public void sendUnframed(byte[] data) {
+        // Writing from the encoder's own context (named as Framing.addTo documents) starts at the handler before it,
+        // so the encoder never sees the bytes.
+        ChannelHandlerContext encoder = channel.pipeline().context("frameEncoder");
+        ByteBuf bytes = Unpooled.wrappedBuffer(data.clone());
+        ChannelFuture written = encoder == null ? channel.writeAndFlush(bytes) : encoder.writeAndFlush(bytes);
+        await(toCompletable(written), config.readTimeout(), "sending to");
     }
 
     /**
@@ -363,16 +376,27 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<Void> toCompletable(ChannelFuture future) {
+    /** A write or shutdown as a future that fails with a {@link ClientException}. */
+    private CompletableFuture<Void> toCompletable(ChannelFuture future) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         future.addListener(f -> {
             if (f.isSuccess()) {
                 done.complete(null);
             } else {
-                done.completeExceptionally(f.cause());
+                done.completeExceptionally(failure(f.cause()));
             }
         });
         return done;
+    }
+
+    /**
+     * Why a write failed. A write to a channel that is closed fails with a bare {@link ClosedChannelException}; when the
+     * connection ended for a reason the inbox knows (the peer closed, reset, or sent a frame over the limit), that
+     * reason is the failure the caller needs to see.
+     */
+    private ClientException failure(Throwable cause) {
+        ClientException end = cause instanceof ClosedChannelException ? inbox.endReason() : null;
+        return end != null ? end : Failures.describe(config.endpoint().toString(), cause);
     }
 
     private static String describe(Duration timeout) {

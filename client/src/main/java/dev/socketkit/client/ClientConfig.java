@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param readTimeout how long {@link Client#receive()} waits for a frame, and any other single wait
  * @param exchangeTimeout how long one whole exchange may take, however steadily data keeps coming: a {@link
  *     Client#request} (send, then the reply) or a {@link Client#receiveUntilClosed()}
+ * @param inboxLimit how many bytes of received frames the client holds for its caller: once that many wait untaken, it
+ *     stops reading from the socket until the caller has taken half of them, so a peer that sends faster than the
+ *     caller takes data is slowed down by flow control (TCP's window; datagrams the OS cannot queue are dropped)
+ *     instead of filling the heap. One read more may arrive before reading stops, so the bytes held can pass the limit
+ *     by one read (at most the buffer size, 64 KiB when automatic) or one frame
  */
 public record ClientConfig(
         Endpoint endpoint,
@@ -32,7 +37,11 @@ public record ClientConfig(
         List<SocketSetting> socketOptions,
         Duration connectTimeout,
         Duration readTimeout,
-        Duration exchangeTimeout) {
+        Duration exchangeTimeout,
+        int inboxLimit) {
+
+    /** The default {@link #inboxLimit()}: 256 KiB, four reads or frames of the default 64 KiB. */
+    public static final int DEFAULT_INBOX_LIMIT = 256 * 1024;
 
     /**
      * Checks every value.
@@ -45,6 +54,7 @@ public record ClientConfig(
      * @param connectTimeout how long a connect may take; positive
      * @param readTimeout how long any single wait may take; positive
      * @param exchangeTimeout how long one whole exchange may take; positive
+     * @param inboxLimit how many bytes of received frames are held before reading stops; positive
      * @throws IllegalArgumentException naming the value that is out of range
      */
     public ClientConfig {
@@ -59,6 +69,9 @@ public record ClientConfig(
         checkPositive("connect timeout", connectTimeout);
         checkPositive("read timeout", readTimeout);
         checkPositive("exchange timeout", exchangeTimeout);
+        if (inboxLimit < 1) {
+            throw new IllegalArgumentException("inbox limit " + inboxLimit + " must be at least 1 byte");
+        }
     }
 
     private static void checkPositive(String name, Duration value) {
@@ -70,7 +83,7 @@ public record ClientConfig(
 
     /**
      * The defaults: {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read, 30 s
-     * per exchange.
+     * per exchange, and at most {@link #DEFAULT_INBOX_LIMIT} bytes received and not yet taken.
      *
      * @return the default configuration
      */
@@ -83,7 +96,8 @@ public record ClientConfig(
                 List.of(),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                DEFAULT_INBOX_LIMIT);
     }
 
     /**
@@ -106,7 +120,15 @@ public record ClientConfig(
      */
     public ClientConfig withEndpoint(Endpoint newEndpoint) {
         return new ClientConfig(
-                newEndpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
+                newEndpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit);
     }
 
     /**
@@ -117,7 +139,15 @@ public record ClientConfig(
      */
     public ClientConfig withFraming(Framing newFraming) {
         return new ClientConfig(
-                endpoint, newFraming, io, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
+                endpoint,
+                newFraming,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit);
     }
 
     /**
@@ -128,7 +158,15 @@ public record ClientConfig(
      */
     public ClientConfig withIo(Io newIo) {
         return new ClientConfig(
-                endpoint, framing, newIo, bufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
+                endpoint,
+                framing,
+                newIo,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit);
     }
 
     /**
@@ -139,7 +177,15 @@ public record ClientConfig(
      */
     public ClientConfig withBufferSize(int newBufferSize) {
         return new ClientConfig(
-                endpoint, framing, io, newBufferSize, socketOptions, connectTimeout, readTimeout, exchangeTimeout);
+                endpoint,
+                framing,
+                io,
+                newBufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit);
     }
 
     /**
@@ -152,7 +198,8 @@ public record ClientConfig(
         List<SocketSetting> more = new ArrayList<>(socketOptions);
         more.removeIf(existing -> existing.name().equals(setting.name()));
         more.add(setting);
-        return new ClientConfig(endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout);
+        return new ClientConfig(
+                endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout, inboxLimit);
     }
 
     /**
@@ -163,7 +210,7 @@ public record ClientConfig(
      */
     public ClientConfig withConnectTimeout(Duration newTimeout) {
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout, exchangeTimeout);
+                endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout, exchangeTimeout, inboxLimit);
     }
 
     /**
@@ -174,7 +221,15 @@ public record ClientConfig(
      */
     public ClientConfig withReadTimeout(Duration newTimeout) {
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, socketOptions, connectTimeout, newTimeout, exchangeTimeout);
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                newTimeout,
+                exchangeTimeout,
+                inboxLimit);
     }
 
     /**
@@ -185,6 +240,25 @@ public record ClientConfig(
      */
     public ClientConfig withExchangeTimeout(Duration newTimeout) {
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, newTimeout);
+                endpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, newTimeout, inboxLimit);
+    }
+
+    /**
+     * A copy that holds at most {@code newLimit} bytes of received frames before it stops reading.
+     *
+     * @param newLimit how many bytes of received frames are held for the caller; positive
+     * @return the copy
+     */
+    public ClientConfig withInboxLimit(int newLimit) {
+        return new ClientConfig(
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                newLimit);
     }
 }

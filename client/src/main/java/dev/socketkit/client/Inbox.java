@@ -7,22 +7,52 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Frames received and not yet taken, and receivers waiting for one; then the end of input or a failure. Filled on the
- * event loop, emptied by any thread: every method holds the lock.
+ * event loop, emptied by any thread: every method holds the lock, and lets go of it before it runs the room-made
+ * listener, which hands work to the event loop.
+ *
+ * <p>The frames held are bounded in bytes: once they reach the limit the inbox is full, and the client stops reading
+ * from the socket until the caller has taken them down to half the limit. Half, not just below the limit, so that a
+ * caller taking one frame at a time does not switch reading off and on for every frame.
  */
 final class Inbox {
     private final Deque<byte[]> frames = new ArrayDeque<>();
     private final Deque<CompletableFuture<byte[]>> waiting = new ArrayDeque<>();
+    private final long limit;
+    private long bytes;
+    private boolean full;
+    private Runnable roomMade = () -> {};
     private ClientException end;
 
-    synchronized void add(byte[] frame) {
+    /** An inbox that is full once it holds {@code limit} bytes of frames. */
+    Inbox(long limit) {
+        this.limit = limit;
+    }
+
+    /** Runs {@code listener}, outside the lock, whenever taking frames ends a full spell. */
+    synchronized void onRoomMade(Runnable listener) {
+        roomMade = listener;
+    }
+
+    /**
+     * Hands {@code frame} to the first live receiver, or keeps it.
+     *
+     * @return whether there is room for more; false means the reader should stop until {@link #onRoomMade} fires
+     */
+    synchronized boolean add(byte[] frame) {
         // A receiver the caller cancelled (receiveAsync's future) takes nothing: the frame goes to the next one.
         CompletableFuture<byte[]> receiver;
         while ((receiver = waiting.poll()) != null) {
             if (receiver.complete(frame)) {
-                return;
+                return !full;
             }
         }
-        frames.add(frame);
+        keep(frame, false);
+        return !full;
+    }
+
+    /** {@return whether the inbox holds less than its limit, as far as reading is concerned} */
+    synchronized boolean hasRoom() {
+        return !full;
     }
 
     /** No frame comes after {@code reason} (the peer closed, or the connection failed). */
@@ -36,18 +66,35 @@ final class Inbox {
         waiting.clear();
     }
 
+    /** {@return why no more frames come, once that is known; null while the connection is open} */
+    synchronized ClientException endReason() {
+        return end;
+    }
+
     /** The next frame, now or when it comes; fails with the end reason once frames are exhausted. */
-    synchronized CompletableFuture<byte[]> next() {
-        byte[] frame = frames.poll();
-        if (frame != null) {
-            return CompletableFuture.completedFuture(frame);
+    CompletableFuture<byte[]> next() {
+        CompletableFuture<byte[]> next;
+        Runnable listener = null;
+        synchronized (this) {
+            byte[] frame = frames.poll();
+            if (frame != null) {
+                bytes -= frame.length;
+                if (full && bytes <= limit / 2) {
+                    full = false;
+                    listener = roomMade;
+                }
+                next = CompletableFuture.completedFuture(frame);
+            } else if (end != null) {
+                next = CompletableFuture.failedFuture(end);
+            } else {
+                next = new CompletableFuture<>();
+                waiting.add(next);
+            }
         }
-        if (end != null) {
-            return CompletableFuture.failedFuture(end);
+        if (listener != null) {
+            listener.run();
         }
-        CompletableFuture<byte[]> receiver = new CompletableFuture<>();
-        waiting.add(receiver);
-        return receiver;
+        return next;
     }
 
     /**
@@ -65,10 +112,22 @@ final class Inbox {
      */
     synchronized void giveUp(CompletableFuture<byte[]> receiver, List<byte[]> taken) {
         if (!waiting.remove(receiver) && receiver.isDone() && !receiver.isCompletedExceptionally()) {
-            frames.addFirst(receiver.join());
+            keep(receiver.join(), true);
         }
         for (int i = taken.size() - 1; i >= 0; i--) {
-            frames.addFirst(taken.get(i));
+            keep(taken.get(i), true);
+        }
+    }
+
+    private void keep(byte[] frame, boolean inFront) {
+        if (inFront) {
+            frames.addFirst(frame);
+        } else {
+            frames.addLast(frame);
+        }
+        bytes += frame.length;
+        if (bytes >= limit) {
+            full = true;
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.socketkit.client.ClientException.Reason;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * as a wait times out) cannot be timed reliably over a socket, so each one is set up step by step here.
  */
 class InboxTest {
-    private final Inbox inbox = new Inbox();
+    private final Inbox inbox = new Inbox(1024);
 
     @Test
     void frameHandedToReceiverThatGaveUpGoesToTheNextReceive() {
@@ -73,6 +74,44 @@ class InboxTest {
         ExecutionException failure = assertThrows(ExecutionException.class, waiting::get);
         assertEquals(Reason.CLOSED, ((ClientException) failure.getCause()).reason());
         assertTrue(inbox.next().isCompletedExceptionally(), "a receive after the end did not fail");
+    }
+
+    @Test
+    void fullInboxStopsReadingUntilTheCallerTakesHalf() {
+        Inbox small = new Inbox(10);
+        AtomicInteger resumed = new AtomicInteger();
+        small.onRoomMade(resumed::incrementAndGet);
+        assertTrue(small.add(new byte[4]), "4 of 10 bytes held: room for more");
+        assertTrue(small.add(new byte[4]), "8 of 10 bytes held: room for more");
+        assertFalse(small.add(new byte[4]), "12 of 10 bytes held: full");
+        assertFalse(small.hasRoom());
+
+        small.next(); // 8 bytes held, above half the limit: still full
+        assertFalse(small.hasRoom());
+        assertEquals(0, resumed.get());
+        small.next(); // 4 bytes held: reading may resume
+        assertTrue(small.hasRoom());
+        assertEquals(1, resumed.get());
+        small.next();
+        assertEquals(1, resumed.get(), "room was made once, not once per frame taken");
+    }
+
+    @Test
+    void frameHandedStraightToAReceiverTakesNoRoom() {
+        Inbox small = new Inbox(10);
+        CompletableFuture<byte[]> waiting = small.next();
+        assertTrue(small.add(new byte[100]));
+        assertEquals(100, waiting.join().length);
+        assertTrue(small.hasRoom());
+    }
+
+    @Test
+    void framesPutBackAfterAGiveUpCountAgainstTheLimit() {
+        Inbox small = new Inbox(10);
+        CompletableFuture<byte[]> late = small.next();
+        small.add(new byte[12]); // given to the receiver just as its caller stopped waiting
+        small.giveUp(late);
+        assertFalse(small.hasRoom(), "the frame went back into the inbox, and fills it");
     }
 
     private static byte[] bytes(String text) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.socketkit.client.Client;
 import dev.socketkit.client.ClientConfig;
@@ -17,6 +19,7 @@ import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -288,6 +293,117 @@ class ClientIT {
                 assertEquals("connection reset by " + endpoint, e.getMessage());
             }
         }
+    }
+
+    @TransportTest
+    void clientWhoseCallerTakesNothingStopsReadingAndLosesNothing(Transport transport) throws Exception {
+        Transports.assumeAvailable(transport);
+        int total = 32 << 20; // far more than the inbox and both sockets' buffers hold
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.setReceiveBufferSize(64 * 1024);
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            CountDownLatch allWritten = new CountDownLatch(1);
+            Thread writer = new Thread(() -> writePattern(listener, total, allWritten), "pattern-writer");
+            writer.setDaemon(true);
+            writer.start();
+            ClientConfig config = ClientConfig.defaults()
+                    .withEndpoint(Endpoint.tcp("127.0.0.1", listener.getLocalPort()))
+                    .withIo(Io.valueOf(transport.name()))
+                    // A fixed receive buffer: Linux would otherwise let the socket alone take up to tcp_rmem's max.
+                    .withSocketOption(SocketSetting.parse("SO_RCVBUF=64k"));
+            try (Client client = Client.connect(config)) {
+                assertFalse(
+                        allWritten.await(3, TimeUnit.SECONDS),
+                        "the server wrote all " + total
+                                + " bytes to a client whose caller took none: it buffered them");
+
+                long received = 0;
+                while (received < total) {
+                    byte[] frame = client.receive();
+                    for (int i = 0; i < frame.length; i++) {
+                        if (frame[i] != patternByte(received + i)) {
+                            fail("byte " + (received + i) + " differs: data was lost or repeated");
+                        }
+                    }
+                    received += frame.length;
+                }
+                assertEquals(total, received);
+                assertTrue(allWritten.await(10, TimeUnit.SECONDS), "the server's writes did not finish");
+            }
+            writer.join(10_000);
+        }
+    }
+
+    @Test
+    void frameOverTheLimitIsNamedByReceivesAndSendsAfterIt() {
+        try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoints.tcp()));
+                Client client = Client.connect(
+                        ClientConfig.defaults().withEndpoint(server.endpoint()).withFraming(Framing.line(10)))) {
+            client.send("far longer than ten bytes"); // echoed back as one line of 25 bytes
+            String expected = server.endpoint() + " sent a frame over the limit of 10 bytes";
+            assertEquals(
+                    expected,
+                    assertThrows(ClientException.class, client::receive).getMessage());
+            // The connection is closed now; a write says why, not that the channel is closed.
+            assertEquals(
+                    expected,
+                    assertThrows(ClientException.class, () -> client.send("more"))
+                            .getMessage());
+        }
+    }
+
+    @Test
+    void framesLeftInAFullInboxCanBeTakenAfterClose() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            ClientConfig config = ClientConfig.defaults()
+                    .withEndpoint(Endpoint.tcp("127.0.0.1", listener.getLocalPort()))
+                    .withFraming(Framing.line(64))
+                    .withInboxLimit(1); // any frame held fills it
+            Client client = Client.connect(config);
+            try (Socket accepted = listener.accept()) {
+                accepted.getOutputStream().write("a\nb\n".getBytes(UTF_8)); // one write: both lines in one read
+                assertEquals("a\n", new String(client.receive(), UTF_8));
+                client.close(); // "b\n" is held, and reading is paused, on an event loop that is now gone
+                assertEquals("b\n", new String(client.receive(), UTF_8), "taking it must not try to resume reading");
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void sendUnframedWritesBytesPastTheEncoder() {
+        Framing length = Framing.length(4, 64);
+        try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoints.tcp()));
+                Client client = Client.connect(
+                        ClientConfig.defaults().withEndpoint(server.endpoint()).withFraming(length))) {
+            client.sendUnframed(new byte[] {0, 0, 0, 2, 'h', 'i'}); // a frame with its length field already
+            assertEquals("hi", new String(client.receive(), UTF_8), "the echo was framed once, not twice");
+        }
+    }
+
+    /** Writes {@code total} bytes of {@link #patternByte} to the first connection, then counts down {@code done}. */
+    private static void writePattern(ServerSocket listener, int total, CountDownLatch done) {
+        try (Socket accepted = listener.accept()) {
+            accepted.setSendBufferSize(64 * 1024);
+            OutputStream out = accepted.getOutputStream();
+            byte[] chunk = new byte[64 * 1024];
+            for (long offset = 0; offset < total; offset += chunk.length) {
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = patternByte(offset + i);
+                }
+                out.write(chunk);
+            }
+            done.countDown();
+        } catch (IOException e) {
+            // The client closed early: the test has failed already and says why.
+        }
+    }
+
+    /** Byte {@code offset} of the pattern: a cycle of prime length, so a lost or repeated chunk shows. */
+    private static byte patternByte(long offset) {
+        return (byte) (offset % 251);
     }
 
     /** Accepts one connection and writes a byte to it every 50 ms, for at most 10 s or until the client goes. */
