@@ -1,11 +1,10 @@
 package dev.socketkit.cli;
 
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.internal.Durations;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Turns option text into checked values; every failure is a {@link UsageException} naming the option. */
 final class Options {
@@ -35,18 +34,7 @@ final class Options {
 
     /** A duration such as {@code 500ms}, {@code 2s}, {@code 1m}; a bare number is seconds. Must be positive. */
     static Duration duration(String option, String text) {
-        Matcher m = DURATION.matcher(text.strip());
-        if (!m.matches()) {
-            throw new UsageException(option + ": '" + text + "' is not a duration (e.g. 500ms, 2s, 1m)");
-        }
-        long amount = Long.parseLong(m.group(1));
-        Duration value =
-                switch (m.group(2) == null ? "s" : m.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofSeconds(amount);
-                };
+        Duration value = parseDuration(option, text, "");
         if (value.isZero()) {
             throw new UsageException(option + ": " + text + " must be more than zero");
         }
@@ -54,32 +42,31 @@ final class Options {
     }
 
     /**
-     * A timeout that may be switched off: {@code none} for no limit, otherwise a positive duration as {@link #duration}
-     * reads it. Zero is refused rather than read as "no limit" (as {@code SO_TIMEOUT} reads it) or as "do not wait" (as
-     * a poll reads it): a user who types it means one of the two, and guessing wrong either hangs or fails at once.
+     * A timeout that may be switched off: {@code none} or {@code 0} for no limit, otherwise a duration as {@link
+     * #duration} reads it. Zero means no limit, as it does for {@code SO_TIMEOUT}, {@code curl --max-time} and every
+     * socketkit timeout, so that one spelling works wherever a timeout is taken.
      *
      * @param option the option's name, for messages
      * @param text what the user typed
-     * @return the limit; empty for {@code none}
-     * @throws UsageException naming the option and the text if it is neither {@code none} nor a positive duration
+     * @return the limit; empty for none
+     * @throws UsageException naming the option and the text if it is neither none nor a duration
      */
     static Optional<Duration> timeout(String option, String text) {
-        String value = text.strip();
-        if (value.equalsIgnoreCase("none")) {
+        if (text.strip().equalsIgnoreCase("none")) {
             return Optional.empty();
         }
-        Matcher m = DURATION.matcher(value);
-        if (!m.matches()) {
-            throw new UsageException(option + ": '" + text + "' is not a duration (e.g. 500ms, 2s, 1m) or none");
-        }
-        if (Long.parseLong(m.group(1)) == 0) {
-            throw new UsageException(
-                    option + ": " + text + " is not a timeout; give a positive duration, or none for no" + " limit");
-        }
-        return Optional.of(duration(option, value));
+        Duration value = parseDuration(option, text, "; 0 or none for no limit");
+        return value.isZero() ? Optional.empty() : Optional.of(value);
     }
 
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");
+    private static Duration parseDuration(String option, String text, String more) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new UsageException(option + ": " + message.substring(0, message.length() - 1) + more + ")");
+        }
+    }
 
     static int count(String option, int value, int min, int max) {
         if (value < min || value > max) {

@@ -1,5 +1,6 @@
 package dev.socketkit.cli;
 
+import dev.socketkit.codec.Framing;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
@@ -64,6 +65,41 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
     Integer threads;
 
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "DURATION",
+            description = "Close a stream connection on which nothing was read or written for this long (default: 5m;"
+                    + " 0 or none: never).")
+    String idleTimeout;
+
+    @Option(
+            names = "--frame-timeout",
+            paramLabel = "DURATION",
+            description = "With --framing other than raw: close a connection whose frame has begun and is not complete"
+                    + " within this, a peer that sends a byte now and then (default: 30s; 0 or none: never).")
+    String frameTimeout;
+
+    @Option(
+            names = "--write-timeout",
+            paramLabel = "DURATION",
+            description = "Close a stream connection whose peer keeps the server unable to write, by not reading what"
+                    + " it is sent, for this long (default: 30s; 0 or none: never).")
+    String writeTimeout;
+
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description = "At most N stream connections open; one more is closed at once (default: the open-file"
+                    + " limit, ulimit -n, less " + ServerConfig.RESERVED_DESCRIPTORS + ").")
+    Integer maxConnections;
+
+    @Option(
+            names = "--udp-rate",
+            paramLabel = "N",
+            description = "Answer each source at most N datagrams a second, udp and unixgram (default: 1000 off"
+                    + " loopback, no limit on loopback and unixgram; 0: no limit).")
+    Integer udpRate;
+
     @Option(names = "--greeting", paramLabel = "TEXT", description = "welcome's greeting (default: ${DEFAULT-VALUE}).")
     String greeting = "Welcome to the server";
 
@@ -114,18 +150,19 @@ final class ServeCommand implements Callable<Integer> {
                 .withGreeting(greeting)
                 .withDataPrefix(prefix)
                 .withReplyText(reply);
-        if (backlog != null) {
-            if (where.kind().isDatagram()) {
-                throw new UsageException("--backlog applies to stream sockets (tcp, unix), not "
-                        + where.kind().scheme());
-            }
-            config = config.withBacklog(Options.count("--backlog", backlog, 0, 65535));
-        }
+        config = streamOptions(config, where);
         if (bufferSize != null) {
             config = config.withBufferSize(Options.size("--buffer-size", bufferSize, 1, ServerConfig.MAX_BUFFER_SIZE));
         }
         if (threads != null) {
             config = config.withThreads(Options.count("--threads", threads, 1, 1024));
+        }
+        if (udpRate != null) {
+            if (where.kind().isStream()) {
+                throw new UsageException("--udp-rate applies to datagram sockets (udp, unixgram), not "
+                        + where.kind().scheme());
+            }
+            config = config.withDatagramRate(Options.count("--udp-rate", udpRate, 0, 1_000_000_000));
         }
         for (var setting : transport.socketOptions()) {
             config = config.withSocketOption(setting);
@@ -135,6 +172,39 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** The options of stream servers: each a usage error on a datagram socket. */
+    private ServerConfig streamOptions(ServerConfig config, Endpoint where) {
+        String[] names = {"--backlog", "--idle-timeout", "--frame-timeout", "--write-timeout", "--max-connections"};
+        Object[] values = {backlog, idleTimeout, frameTimeout, writeTimeout, maxConnections};
+        for (int i = 0; i < names.length && where.kind().isDatagram(); i++) {
+            if (values[i] != null) {
+                throw new UsageException(names[i] + " applies to stream sockets (tcp, unix), not "
+                        + where.kind().scheme());
+            }
+        }
+        if (backlog != null) {
+            config = config.withBacklog(Options.count("--backlog", backlog, 0, 65535));
+        }
+        if (idleTimeout != null) {
+            config = config.withIdleTimeout(Options.timeout("--idle-timeout", idleTimeout));
+        }
+        if (frameTimeout != null) {
+            if (config.framing().kind() == Framing.Kind.RAW) {
+                throw new UsageException("--frame-timeout applies to --framing line, delimiter, length or fixed; with"
+                        + " raw framing every read is a whole frame");
+            }
+            config = config.withFrameTimeout(Options.timeout("--frame-timeout", frameTimeout));
+        }
+        if (writeTimeout != null) {
+            config = config.withWriteTimeout(Options.timeout("--write-timeout", writeTimeout));
+        }
+        if (maxConnections != null) {
+            config = config.withMaxConnections(
+                    Options.count("--max-connections", maxConnections, 1, ServerConfig.MAX_CONNECTIONS));
+        }
+        return config;
     }
 
     private ServerKind kind() {

@@ -21,6 +21,12 @@ final class ShutdownHook {
                 .addShutdownHook(new Thread(
                         () -> {
                             server.close();
+                            // serve -v: what the server did, and what its guards did, in one line.
+                            LogManager.getLogger(ServeCommand.class)
+                                    .debug(
+                                            "stopped {}: {}",
+                                            server.endpoint(),
+                                            server.stats().summary());
                             LogManager.shutdown();
                             Runtime.getRuntime().halt(status);
                         },

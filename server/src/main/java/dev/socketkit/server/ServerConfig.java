@@ -47,8 +47,8 @@ public final class ServerConfig {
     public static final int MAX_CONNECTIONS = 10_000_000;
 
     /**
-     * File descriptors the default {@link #maxConnections()} leaves to everything but connections: the JVM's jars, the
-     * event loops' epoll and wake-up descriptors, the listening socket, log files.
+     * File descriptors the default {@link #maxConnections()} leaves free beyond those open when it is computed: for the
+     * event loops' epoll and wake-up descriptors, the listening socket, jars loaded later, log files.
      */
     public static final int RESERVED_DESCRIPTORS = 64;
 
@@ -318,18 +318,20 @@ public final class ServerConfig {
     }
 
     /**
-     * The default {@link #maxConnections()}: the process's open-file limit less {@value #RESERVED_DESCRIPTORS}
-     * descriptors for the rest of the process, as HAProxy derives its {@code maxconn} from {@code ulimit -n}, so that
-     * connections are refused one by one before accepting runs out of descriptors. 10,000 where the JVM cannot say.
+     * The default {@link #maxConnections()}: the process's open-file limit less the descriptors it has open already
+     * (the JVM's jars among them) and {@value #RESERVED_DESCRIPTORS} more, as HAProxy derives its {@code maxconn} from
+     * {@code ulimit -n}: connections are refused one by one, counted, before accepting runs out of descriptors. 10,000
+     * where the JVM cannot say.
      *
      * @return the limit, at least 1
      */
     public static int defaultMaxConnections() {
         long limit = OpenFiles.limit();
-        if (limit < 0) {
-            limit = 10_000 + RESERVED_DESCRIPTORS;
+        long open = OpenFiles.open();
+        if (limit < 0 || open < 0) {
+            return 10_000;
         }
-        return (int) Math.max(1, Math.min(MAX_CONNECTIONS, limit - RESERVED_DESCRIPTORS));
+        return (int) Math.max(1, Math.min(MAX_CONNECTIONS, limit - open - RESERVED_DESCRIPTORS));
     }
 
     /**

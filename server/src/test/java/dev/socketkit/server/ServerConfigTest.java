@@ -105,9 +105,14 @@ class ServerConfigTest {
         assertEquals(Duration.ofMinutes(5), defaults.idleTimeout());
         assertEquals(Duration.ofSeconds(30), defaults.frameTimeout());
         assertEquals(Duration.ofSeconds(30), defaults.writeTimeout());
-        long openFiles = OpenFiles.limit();
-        assertTrue(openFiles > ServerConfig.RESERVED_DESCRIPTORS, "this test needs a Unix open-file limit");
-        assertEquals(openFiles - ServerConfig.RESERVED_DESCRIPTORS, defaults.maxConnections());
+        long limit = OpenFiles.limit();
+        long open = OpenFiles.open();
+        assertTrue(limit > open + ServerConfig.RESERVED_DESCRIPTORS, "this test needs a Unix open-file limit");
+        long expected = limit - open - ServerConfig.RESERVED_DESCRIPTORS;
+        // Within a few descriptors: the JVM may open or close one (a jar, a pipe) between the two readings.
+        assertTrue(
+                Math.abs(expected - defaults.maxConnections()) <= 8,
+                "expected about " + expected + ", got " + defaults.maxConnections());
 
         ServerConfig loopback = defaults.withEndpoint(Endpoint.udp("127.0.0.1", 0));
         assertEquals(ServerConfig.UNLIMITED_DATAGRAM_RATE, loopback.datagramRate());
