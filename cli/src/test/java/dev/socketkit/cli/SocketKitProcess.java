@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,11 +35,25 @@ final class SocketKitProcess implements AutoCloseable {
     private final Lines stdout;
     private final Lines stderr;
 
-    private SocketKitProcess(Process process) {
+    private SocketKitProcess(Process process, Path stdoutFile, Path stderrFile) {
         this.process = process;
         this.stdin = process.getOutputStream();
-        this.stdout = new Lines(process.getInputStream(), "socketkit-stdout-" + process.pid());
-        this.stderr = new Lines(process.getErrorStream(), "socketkit-stderr-" + process.pid());
+        this.stdout = new Lines(stdoutFile, process, "socketkit-stdout-" + process.pid());
+        this.stderr = new Lines(stderrFile, process, "socketkit-stderr-" + process.pid());
+    }
+
+    /**
+     * Starts {@code builder} with stdout and stderr going to files that {@link Lines} follows. Not pipes: when a child
+     * exits, the JDK drains and closes its pipes under any thread still reading them, so the lines a process writes
+     * just before it exits (serve's totals on SIGTERM) could be lost.
+     */
+    private static SocketKitProcess start(ProcessBuilder builder) throws IOException {
+        Path stdoutFile = Files.createTempFile("socketkit-stdout-", ".txt");
+        Path stderrFile = Files.createTempFile("socketkit-stderr-", ".txt");
+        stdoutFile.toFile().deleteOnExit();
+        stderrFile.toFile().deleteOnExit();
+        builder.redirectOutput(stdoutFile.toFile()).redirectError(stderrFile.toFile());
+        return new SocketKitProcess(builder.start(), stdoutFile, stderrFile);
     }
 
     /** Starts {@code socketkit ARGS}. */
@@ -73,7 +86,7 @@ final class SocketKitProcess implements AutoCloseable {
      * comes a piece at a time.
      */
     static SocketKitProcess startWithOpenStdin(String... args) throws IOException {
-        return new SocketKitProcess(builder(List.of(), List.of(), args).start());
+        return start(builder(List.of(), List.of(), args));
     }
 
     private static SocketKitProcess start(List<String> launcher, List<String> jvmOptions, Path stdin, String... args)
@@ -82,9 +95,9 @@ final class SocketKitProcess implements AutoCloseable {
         if (stdin != null) {
             builder.redirectInput(stdin.toFile());
         }
-        Process process = builder.start();
-        process.getOutputStream().close();
-        return new SocketKitProcess(process);
+        SocketKitProcess started = start(builder);
+        started.stdin.close();
+        return started;
     }
 
     /**
@@ -253,34 +266,59 @@ final class SocketKitProcess implements AutoCloseable {
                 + stderr.snapshot();
     }
 
-    /** The lines of one output stream, read by a thread of their own so that the child never blocks on a full pipe. */
+    /**
+     * The lines of one output stream, which the child writes to a file: a thread of its own follows the file, waiting
+     * briefly at its end while the process runs, and reads what is left once it has exited.
+     */
     private static final class Lines {
         private final List<String> lines = new ArrayList<>();
         private final Thread reader;
         private boolean ended;
 
-        Lines(InputStream in, String name) {
-            reader = new Thread(() -> readAll(in), name);
+        Lines(Path file, Process process, String name) {
+            reader = new Thread(() -> follow(file, process), name);
             reader.setDaemon(true);
             reader.start();
         }
 
-        private void readAll(InputStream in) {
-            try (BufferedReader text = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line = text.readLine(); line != null; line = text.readLine()) {
-                    synchronized (this) {
-                        lines.add(line);
-                        notifyAll();
+        private void follow(Path file, Process process) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            try (InputStream in = Files.newInputStream(file)) {
+                while (true) {
+                    boolean exited = !process.isAlive(); // before the read: what an exited process wrote is all there
+                    int count = in.read(chunk);
+                    if (count > 0) {
+                        for (int i = 0; i < count; i++) {
+                            if (chunk[i] == '\n') {
+                                add(line.toString(StandardCharsets.UTF_8));
+                                line.reset();
+                            } else {
+                                line.write(chunk[i]);
+                            }
+                        }
+                    } else if (exited) {
+                        break;
+                    } else {
+                        Thread.sleep(5);
                     }
                 }
-            } catch (IOException closed) {
-                // The pipe closed under us when the process was killed: there is nothing more to read.
+                if (line.size() > 0) {
+                    add(line.toString(StandardCharsets.UTF_8));
+                }
+            } catch (IOException | InterruptedException unreadable) {
+                // Nothing more can be read; what was read stays.
             } finally {
                 synchronized (this) {
                     ended = true;
                     notifyAll();
                 }
             }
+        }
+
+        private synchronized void add(String line) {
+            lines.add(line);
+            notifyAll();
         }
 
         synchronized List<String> snapshot() {
