@@ -69,7 +69,7 @@ final class SendCommand implements Callable<Integer> {
             names = "--timeout",
             paramLabel = "DURATION",
             description = "How long to wait for a connection, and for data from the server (e.g. 500ms, 2s), or none"
-                    + " for no limit; 0 is refused. Default: 5s with messages; from stdin no limit on waiting"
+                    + " (or 0) for no limit. Default: 5s with messages; from stdin no limit on waiting"
                     + " (connecting still takes at most 5s), as netcat waits while stdin is open. From stdin the wait"
                     + " starts again with everything sent.")
     String timeout;

@@ -90,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
             names = "--max-connections",
             paramLabel = "N",
             description = "At most N stream connections open; one more is closed at once (default: the open-file"
-                    + " limit, ulimit -n, less " + ServerConfig.RESERVED_DESCRIPTORS + ").")
+                    + " limit, ulimit -n, less the descriptors open at start and " + ServerConfig.RESERVED_DESCRIPTORS
+                    + " more).")
     Integer maxConnections;
 
     @Option(
@@ -188,17 +189,20 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withBacklog(Options.count("--backlog", backlog, 0, 65535));
         }
         if (idleTimeout != null) {
-            config = config.withIdleTimeout(Options.timeout("--idle-timeout", idleTimeout));
+            config = config.withIdleTimeout(
+                    Options.timeout("--idle-timeout", idleTimeout).orElse(ServerConfig.NO_TIMEOUT));
         }
         if (frameTimeout != null) {
             if (config.framing().kind() == Framing.Kind.RAW) {
                 throw new UsageException("--frame-timeout applies to --framing line, delimiter, length or fixed; with"
                         + " raw framing every read is a whole frame");
             }
-            config = config.withFrameTimeout(Options.timeout("--frame-timeout", frameTimeout));
+            config = config.withFrameTimeout(
+                    Options.timeout("--frame-timeout", frameTimeout).orElse(ServerConfig.NO_TIMEOUT));
         }
         if (writeTimeout != null) {
-            config = config.withWriteTimeout(Options.timeout("--write-timeout", writeTimeout));
+            config = config.withWriteTimeout(
+                    Options.timeout("--write-timeout", writeTimeout).orElse(ServerConfig.NO_TIMEOUT));
         }
         if (maxConnections != null) {
             config = config.withMaxConnections(

@@ -174,9 +174,15 @@ class SendCommandIT {
     }
 
     @Test
-    void zeroTimeoutIsAUsageErrorThatOffersNone() throws Exception {
-        socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--timeout", "0");
-        socketkit.assertRefused(2, "--timeout", "0", "none for no limit");
+    void zeroTimeoutMeansNoLimitAsEverywhereElse() throws Exception {
+        String endpoint = serve(ServerKind.ECHO, "tcp://127.0.0.1:0");
+        assertEquals(List.of("hi"), send(0, "send", endpoint, "hi", "--timeout", "0"));
+    }
+
+    @Test
+    void aTimeoutThatIsNotADurationIsAUsageErrorThatOffersNone() throws Exception {
+        socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:1", "hi", "--timeout", "-5s");
+        socketkit.assertRefused(2, "--timeout", "'-5s' is not a duration", "0 or none for no limit");
     }
 
     @Test

@@ -1,0 +1,166 @@
+package dev.socketkit.cli;
+
+import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
+import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code socketkit serve} against more connections than it has file descriptors for, under a real {@code prlimit}:
+ * it refuses what its limit does not allow, survives running out of descriptors, says so by name, and recovers.
+ */
+@Timeout(90)
+class ServeGuardsIT {
+    /** Small enough to run out of quickly, large enough for the JVM, its jars and a few connections. */
+    private static final int OPEN_FILES = 160;
+
+    private static final int CLIENTS = 200;
+
+    private SocketKitProcess socketkit;
+    private final List<Socket> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws IOException {
+        for (Socket client : clients) {
+            client.close();
+        }
+        if (socketkit != null) {
+            socketkit.close();
+        }
+    }
+
+    /** Launches the JVM under {@code prlimit}, soft and hard open-file limits both {@value #OPEN_FILES}. */
+    private static List<String> prlimit() throws Exception {
+        Process probe;
+        try {
+            probe = new ProcessBuilder("prlimit", "--version")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException missing) {
+            probe = null;
+        }
+        assumeTrue(probe != null && probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0, "no prlimit here");
+        return List.of("prlimit", "--nofile=" + OPEN_FILES + ":" + OPEN_FILES, "--");
+    }
+
+    @Test
+    void theDefaultLimitRefusesConnectionsBeforeDescriptorsRunOut() throws Exception {
+        socketkit = SocketKitProcess.start(prlimit(), "serve", "echo", "tcp://127.0.0.1:0");
+        int port = port(socketkit.awaitListening(START_TIMEOUT));
+        int refused = 0;
+        for (int i = 0; i < CLIENTS; i++) {
+            Socket client = connect(port);
+            clients.add(client);
+            if (!echoes(client)) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 0, "200 connections under 160 descriptors should not all be served; " + socketkit);
+        assertTrue(refused < CLIENTS, "some should be served; " + socketkit);
+        socketkit.awaitStderrLine(line -> line.contains("connections are open, the most allowed"), START_TIMEOUT);
+        assertTrue(
+                socketkit.stderr().stream().noneMatch(line -> line.contains("too many open files")),
+                "the limit should have kept accept from running out; " + socketkit);
+    }
+
+    @Test
+    void runningOutOfDescriptorsIsNamedOnceASecondAndRecoveredFrom() throws Exception {
+        // A limit far above what the process can open: accepting itself fails with EMFILE.
+        socketkit =
+                SocketKitProcess.start(prlimit(), "serve", "echo", "tcp://127.0.0.1:0", "--max-connections", "100000");
+        int port = port(socketkit.awaitListening(START_TIMEOUT));
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.add(connect(port)); // the kernel completes each handshake; the server accepts what it can
+        }
+        socketkit.awaitStderrLine(line -> line.contains("too many open files (EMFILE)"), START_TIMEOUT);
+        assertTrue(echoes(clients.get(0)), "a connection accepted before the shortage is still served");
+
+        long started = System.nanoTime();
+        for (Socket client : clients) {
+            client.close();
+        }
+        clients.clear();
+        // Accepting resumes within a second of descriptors being free; allow for the queued connections' closes.
+        boolean served = false;
+        for (int attempt = 0; attempt < 100 && !served; attempt++) {
+            try (Socket client = connect(port)) {
+                served = echoes(client);
+            }
+            if (!served) {
+                Thread.sleep(100);
+            }
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertTrue(served, "no new connection was served after the clients closed; " + socketkit);
+
+        socketkit.sigterm();
+        assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        long warnings = socketkit.stderr().stream()
+                .filter(line -> line.contains("cannot accept connections"))
+                .count();
+        assertTrue(warnings >= 1, socketkit::toString);
+        assertTrue(
+                socketkit.stderr().stream().noneMatch(line -> line.contains("reached at the tail of the pipeline")),
+                "Netty's generic line, which never names the cause, should not appear; " + socketkit);
+        // One line a second at most, over the whole run (start-up included): not one per failed accept.
+        long runSeconds = seconds + START_TIMEOUT.toSeconds() + 5;
+        assertTrue(warnings <= runSeconds, warnings + " warnings in about " + runSeconds + " s; " + socketkit);
+    }
+
+    @Test
+    void verboseServePrintsItsTotalsAndItsGuardsWhenItStops() throws Exception {
+        socketkit = SocketKitProcess.start(
+                "serve", "echo", "tcp://127.0.0.1:0", "-v", "--max-connections", "1", "--idle-timeout", "200ms");
+        int port = port(socketkit.awaitListening(START_TIMEOUT));
+        try (Socket first = connect(port)) {
+            assertTrue(echoes(first));
+            try (Socket second = connect(port)) {
+                assertEquals(-1, second.getInputStream().read(), "over the limit of one: closed at once");
+            }
+            assertEquals(-1, first.getInputStream().read(), "closed after 200 ms idle");
+        }
+        socketkit.sigterm();
+        assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        String totals = socketkit.stderr().stream()
+                .filter(line -> line.contains("stopped tcp://127.0.0.1:" + port + ": "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no totals line; " + socketkit));
+        assertTrue(totals.contains("1 connections accepted"), totals);
+        assertTrue(totals.contains("1 idle timeouts"), totals);
+        assertTrue(totals.contains("1 connections refused by the limit"), totals);
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket client = new Socket();
+        client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        client.setSoTimeout(5000);
+        return client;
+    }
+
+    /** Whether {@code client} is served: one byte echoed. False if the server closed it, reset it, or never read. */
+    private static boolean echoes(Socket client) {
+        try {
+            client.getOutputStream().write("x".getBytes(US_ASCII));
+            return client.getInputStream().read() == 'x';
+        } catch (IOException closedOrNeverRead) { // a reset, or the 5 s read timeout
+            return false;
+        }
+    }
+
+    private static int port(String endpoint) {
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+}
