@@ -92,7 +92,7 @@ class FrameDecoderFuzzTest {
                 frame -> frame);
     }
 
-    /** Whether a frame is acceptable on its own: within the limit, and for terminated framings cut at the first. */
+    /** A property of one frame, such as being within the limit, or being whole rather than a tail. */
     private interface Check {
         boolean test(byte[] frame);
     }
