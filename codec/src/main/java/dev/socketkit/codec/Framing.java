@@ -13,6 +13,11 @@ import java.util.Objects;
  *
  * <p>Immutable. {@link #addTo} installs a fresh decoder (decoders hold per-connection state) and a shared encoder in a
  * channel pipeline. See the package documentation for the wire formats.
+ *
+ * <p>A decoder reports bad input with one of two exceptions, fired down the pipeline, and with no other: a {@link
+ * io.netty.handler.codec.TooLongFrameException} for a frame over the limit (line, delimiter and length framing), and a
+ * {@link io.netty.handler.codec.CorruptedFrameException} for a length-prefixed frame that the end of input cut short.
+ * Raw and fixed-size framing accept any input.
  */
 public final class Framing {
     /** The default limit on one frame: 64 KiB. */
