@@ -5,6 +5,7 @@ import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.internal.UnixSocketFile;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -101,6 +102,13 @@ final class ServeCommand implements Callable<Integer> {
                     + " loopback, no limit on loopback and unixgram; 0: no limit).")
     Integer udpRate;
 
+    @Option(
+            names = "--unix-mode",
+            paramLabel = "MODE",
+            description = "The socket file's mode, in octal (600, 660): never visible at its path with another"
+                    + " (unix and unixgram; default: what the umask gives).")
+    String unixMode;
+
     @Option(names = "--greeting", paramLabel = "TEXT", description = "welcome's greeting (default: ${DEFAULT-VALUE}).")
     String greeting = "Welcome to the server";
 
@@ -164,6 +172,17 @@ final class ServeCommand implements Callable<Integer> {
                         + where.kind().scheme());
             }
             config = config.withDatagramRate(Options.count("--udp-rate", udpRate, 0, 1_000_000_000));
+        }
+        if (unixMode != null) {
+            if (!where.kind().isUnix()) {
+                throw new UsageException("--unix-mode applies to unix and unixgram sockets, not "
+                        + where.kind().scheme());
+            }
+            try {
+                config = config.withUnixMode(UnixSocketFile.parseMode(unixMode));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--unix-mode: " + e.getMessage());
+            }
         }
         for (var setting : transport.socketOptions()) {
             config = config.withSocketOption(setting);

@@ -34,6 +34,11 @@ final class Transports {
         return withEveryKind().filter(pair -> ((SocketKind) pair.get()[1]).isDatagram());
     }
 
+    /** Every pair of transport and Unix kind (unix, unixgram), for tests of socket files. */
+    static Stream<Arguments> withUnixKinds() {
+        return withEveryKind().filter(pair -> ((SocketKind) pair.get()[1]).isUnix());
+    }
+
     /** Skips the test unless {@code transport} can run on this machine. */
     static void assumeAvailable(Transport transport) {
         assumeTrue(transport.isAvailable(), () -> transport + " is not available here");

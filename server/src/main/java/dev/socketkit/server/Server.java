@@ -94,10 +94,15 @@ public final class Server implements AutoCloseable {
         for (SocketSetting setting : config.socketOptions()) {
             setting.checkApplies(kind, transport);
         }
+        Endpoint bindTo = requested;
         if (kind.isUnix()) {
             UnixSocketFile.checkPathLength(requested, transport);
+            bindTo = unixBindEndpoint(config, transport);
             try {
                 UnixSocketFile.prepareForBind(Path.of(requested.path()));
+                if (bindTo != requested) {
+                    UnixSocketFile.prepareForBind(Path.of(bindTo.path()));
+                }
             } catch (IOException e) {
                 throw new ServerException(describeBindFailure(requested, e), e);
             }
@@ -117,11 +122,14 @@ public final class Server implements AutoCloseable {
                     ? streamBootstrap(config, transport, group, connections, handlers)
                     : datagramBootstrap(config, transport, group, handlers);
             ChannelFuture bound =
-                    bootstrap.bind(transport.socketAddress(requested)).awaitUninterruptibly();
+                    bootstrap.bind(transport.socketAddress(bindTo)).awaitUninterruptibly();
             if (!bound.isSuccess()) {
                 throw new ServerException(describeBindFailure(requested, bound.cause()), bound.cause());
             }
             Channel channel = bound.channel();
+            if (bindTo != requested) {
+                publish(channel, bindTo, requested, config.unixMode().getAsInt());
+            }
             Endpoint actual = kind.isUnix() ? requested : Endpoint.of(kind, (InetSocketAddress) channel.localAddress());
             UnixSocketFile socketFile = kind.isUnix() ? UnixSocketFile.bound(Path.of(requested.path())) : null;
             if (LOG.isDebugEnabled()) {
@@ -146,6 +154,39 @@ public final class Server implements AutoCloseable {
                 throw runtime;
             }
             throw new ServerException(describeBindFailure(requested, e), e);
+        }
+    }
+
+    /**
+     * Where a Unix server binds: its path, or with a {@linkplain ServerConfig#unixMode() mode} a temporary name beside
+     * it that {@link #publish} renames once the mode is set.
+     */
+    private static Endpoint unixBindEndpoint(ServerConfig config, Transport transport) {
+        Endpoint requested = config.endpoint();
+        if (config.unixMode().isEmpty()) {
+            return requested;
+        }
+        String temporary =
+                UnixSocketFile.temporaryFor(Path.of(requested.path())).toString();
+        Endpoint bindTo = requested.kind() == SocketKind.UNIX ? Endpoint.unix(temporary) : Endpoint.unixgram(temporary);
+        try {
+            UnixSocketFile.checkPathLength(bindTo, transport);
+        } catch (IllegalArgumentException tooLong) {
+            int extra = bindTo.pathLengthInBytes() - requested.pathLengthInBytes();
+            throw new IllegalArgumentException("with a socket file mode the server binds first to " + temporary + ", "
+                    + extra + " bytes longer than " + requested.path() + ": " + tooLong.getMessage());
+        }
+        return bindTo;
+    }
+
+    /** Sets the socket file's mode at its temporary name, then renames it over the real path. */
+    private static void publish(Channel channel, Endpoint temporary, Endpoint requested, int mode) throws IOException {
+        try {
+            UnixSocketFile.publish(Path.of(temporary.path()), Path.of(requested.path()), mode);
+        } catch (IOException e) {
+            channel.close().awaitUninterruptibly();
+            throw new ServerException(
+                    "cannot give " + requested + " mode " + Integer.toOctalString(mode) + ": " + e.getMessage(), e);
         }
     }
 

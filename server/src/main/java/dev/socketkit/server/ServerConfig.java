@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -72,6 +73,7 @@ public final class ServerConfig {
     private final int maxConnections;
     private final Integer datagramRate;
     private final Boolean amplificationLimit;
+    private final Integer unixMode;
 
     private ServerConfig(Draft draft) {
         this.kind = Objects.requireNonNull(draft.kind, "kind");
@@ -94,6 +96,11 @@ public final class ServerConfig {
         this.maxConnections = draft.maxConnections;
         this.datagramRate = draft.datagramRate;
         this.amplificationLimit = draft.amplificationLimit;
+        this.unixMode = draft.unixMode;
+        if (unixMode != null && (unixMode < 0 || unixMode > 0777)) {
+            throw new IllegalArgumentException(
+                    "unix socket mode " + Integer.toOctalString(unixMode) + " is out of range 0-777 (octal)");
+        }
         if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS) {
             throw new IllegalArgumentException(
                     "connection limit " + maxConnections + " is out of range 1-" + MAX_CONNECTIONS);
@@ -158,14 +165,18 @@ public final class ServerConfig {
     }
 
     /**
-     * Checks what cannot be checked value by value: framing applies to stream sockets only, and each socket option to
-     * the endpoint's kind of socket.
+     * Checks what cannot be checked value by value: framing applies to stream sockets only, a socket file mode to Unix
+     * sockets only, and each socket option to the endpoint's kind of socket.
      *
      * @return this configuration
      * @throws IllegalArgumentException saying what does not fit
      */
     public ServerConfig validate() {
         framing.checkApplies(endpoint.kind().isDatagram(), endpoint.kind().scheme());
+        if (unixMode != null && !endpoint.kind().isUnix()) {
+            throw new IllegalArgumentException("a socket file mode applies to unix and unixgram sockets, not "
+                    + endpoint.kind().scheme());
+        }
         SocketSetting.checkKinds(socketOptions, endpoint.kind());
         return this;
     }
@@ -306,6 +317,15 @@ public final class ServerConfig {
     }
 
     /**
+     * {@return the permission bits of a Unix server's socket file, if set} Unless set, the file has what the umask
+     * gives, as for any Unix server. When set, the server binds to a temporary name beside the path, sets exactly this
+     * mode and renames the file over the path, so that the socket is never visible there with a wider mode.
+     */
+    public OptionalInt unixMode() {
+        return unixMode == null ? OptionalInt.empty() : OptionalInt.of(unixMode);
+    }
+
+    /**
      * Whether no other host can reach this server: a Unix socket, or a loopback address. Such a server is not limited
      * in datagram rate and amplification unless asked to be.
      */
@@ -393,6 +413,17 @@ public final class ServerConfig {
      */
     public ServerConfig withAmplificationLimit(boolean limited) {
         return edit(draft -> draft.amplificationLimit = limited);
+    }
+
+    /**
+     * A copy whose Unix socket file has exactly {@code mode} (as {@code chmod} takes it: {@code 0600}, {@code 0660}),
+     * and is never visible at its path with another.
+     *
+     * @param mode permission bits, 0 to 0777
+     * @return the copy
+     */
+    public ServerConfig withUnixMode(int mode) {
+        return edit(draft -> draft.unixMode = mode);
     }
 
     /**
@@ -624,6 +655,7 @@ public final class ServerConfig {
         int maxConnections;
         Integer datagramRate;
         Boolean amplificationLimit;
+        Integer unixMode;
 
         Draft() {}
 
@@ -648,6 +680,7 @@ public final class ServerConfig {
             maxConnections = from.maxConnections;
             datagramRate = from.datagramRate;
             amplificationLimit = from.amplificationLimit;
+            unixMode = from.unixMode;
         }
     }
 }

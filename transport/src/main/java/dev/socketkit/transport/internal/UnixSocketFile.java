@@ -12,10 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The file a Unix-domain socket is bound to: made safe to bind before a server starts, and removed after it stops.
@@ -125,6 +129,72 @@ public final class UnixSocketFile {
             // Already removed (the native stream server channels delete their own file on close).
         }
         return false;
+    }
+
+    /**
+     * The name a server binds to before {@link #publish} renames it to {@code path}: beside it, in the same directory
+     * (a rename cannot cross filesystems), and unique to this process. Hidden until published, so no client sees it.
+     *
+     * @param path the socket file's path
+     * @return {@code path} with {@code .PID.tmp} appended
+     */
+    public static Path temporaryFor(Path path) {
+        return path.resolveSibling(
+                path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+    }
+
+    /**
+     * Gives the socket file bound at {@code temporary} exactly {@code mode} and then renames it to {@code path}, so that
+     * the socket is never visible at {@code path} with another mode, as HAProxy publishes its sockets. The umask a
+     * bind applies cannot be changed safely in a threaded process; a chmod after binding at the real path would leave
+     * it open to anyone the umask allows until then.
+     *
+     * @param temporary where the socket was bound, from {@link #temporaryFor}
+     * @param path where clients will find it
+     * @param mode permission bits, 0 to 0777
+     * @throws IOException if the mode cannot be set or the rename fails; the temporary file is removed then
+     */
+    public static void publish(Path temporary, Path path, int mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(temporary, permissions(mode));
+            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+
+    /**
+     * Parses a mode as {@code chmod} takes it in octal: {@code 600}, {@code 0660}.
+     *
+     * @param text one to four octal digits
+     * @return the permission bits
+     * @throws IllegalArgumentException if the text is not octal, or sets bits above 0777 (setuid, setgid, sticky mean
+     *     nothing on a socket)
+     */
+    public static int parseMode(String text) {
+        String digits = text.strip();
+        if (!digits.matches("[0-7]{1,4}")) {
+            throw new IllegalArgumentException("'" + text + "' is not an octal mode (e.g. 600, 660, 0666)");
+        }
+        int mode = Integer.parseInt(digits, 8);
+        if (mode > 0777) {
+            throw new IllegalArgumentException(
+                    "'" + text + "' sets bits above 0777; a socket file's mode is 0 to 0777 (e.g. 600, 660)");
+        }
+        return mode;
+    }
+
+    /** {@return {@code mode} as the JDK's permission set} */
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ first, OTHERS_EXECUTE last
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                permissions.add(bits[i]);
+            }
+        }
+        return permissions;
     }
 
     /** {@return the path of the socket file} */

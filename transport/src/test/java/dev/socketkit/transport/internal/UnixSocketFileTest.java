@@ -28,6 +28,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -285,5 +286,29 @@ class UnixSocketFileTest {
                     () -> assertTrue(Files.exists(path, LinkOption.NOFOLLOW_LINKS), "the new socket file stays"),
                     () -> assertTrue(second.isOpen()));
         }
+    }
+
+    @Test
+    void modesAreOctalAsChmodTakesThemAndNothingAbove0777() {
+        assertEquals(0600, UnixSocketFile.parseMode("600"));
+        assertEquals(0660, UnixSocketFile.parseMode("0660"));
+        assertEquals(0, UnixSocketFile.parseMode("0"));
+        for (String bad : new String[] {"8", "rw", "", "-600", "77777", "1777", "4755"}) {
+            assertThrows(IllegalArgumentException.class, () -> UnixSocketFile.parseMode(bad), bad);
+        }
+        assertEquals(
+                PosixFilePermissions.fromString("rw-r-----"), UnixSocketFile.permissions(0640), "owner, group, other");
+        assertEquals(PosixFilePermissions.fromString("rwxrwxrwx"), UnixSocketFile.permissions(0777));
+    }
+
+    @Test
+    void publishingGivesTheModeAndRenamesOverThePath(@TempDir Path dir) throws IOException {
+        Path path = dir.resolve("s.sock");
+        Path temporary = UnixSocketFile.temporaryFor(path);
+        assertEquals(dir, temporary.getParent(), "beside the path, so that the rename stays on one filesystem");
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+        UnixSocketFile.publish(temporary, path, 0600);
+        assertFalse(Files.exists(temporary));
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(path));
     }
 }
