@@ -4,6 +4,7 @@ import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
 import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,10 +24,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(90)
 class ServeGuardsIT {
-    /** Small enough to run out of quickly, large enough for the JVM, its jars and a few connections. */
-    private static final int OPEN_FILES = 160;
+    /** Small enough to run out of quickly, large enough for the JVM, its jars and some connections. */
+    private static final int OPEN_FILES = 256;
 
-    private static final int CLIENTS = 200;
+    private static final int CLIENTS = 300;
 
     private SocketKitProcess socketkit;
     private final List<Socket> clients = new ArrayList<>();
@@ -68,7 +69,7 @@ class ServeGuardsIT {
                 refused++;
             }
         }
-        assertTrue(refused > 0, "200 connections under 160 descriptors should not all be served; " + socketkit);
+        assertTrue(refused > 0, "300 connections under 256 descriptors should not all be served; " + socketkit);
         assertTrue(refused < CLIENTS, "some should be served; " + socketkit);
         socketkit.awaitStderrLine(line -> line.contains("connections are open, the most allowed"), START_TIMEOUT);
         assertTrue(
@@ -141,6 +142,23 @@ class ServeGuardsIT {
         assertTrue(totals.contains("1 connections accepted"), totals);
         assertTrue(totals.contains("1 idle timeouts"), totals);
         assertTrue(totals.contains("1 connections refused by the limit"), totals);
+    }
+
+    /**
+     * Direct memory runs out when a read buffer of 64 MiB meets a 32 MiB cap: the connection is closed with a WARN
+     * line that names the shortage, never a reset logged at DEBUG, and the server goes on.
+     */
+    @Test
+    void runningOutOfDirectMemoryIsAWarningThatNamesIt() throws Exception {
+        socketkit = SocketKitProcess.startWithJvmOptions(
+                List.of("-XX:MaxDirectMemorySize=32m"), "serve", "echo", "tcp://127.0.0.1:0", "--buffer-size", "64m");
+        int port = port(socketkit.awaitListening(START_TIMEOUT));
+        try (Socket client = connect(port)) {
+            assertFalse(echoes(client), "a read needs 64 MiB of direct memory, more than the JVM may have");
+        }
+        String warning = socketkit.awaitStderrLine(line -> line.contains(" WARN "), START_TIMEOUT);
+        assertTrue(warning.contains("out of direct memory"), warning);
+        assertFalse(socketkit.waitFor(0, TimeUnit.SECONDS), "the server goes on; " + socketkit);
     }
 
     private static Socket connect(int port) throws IOException {

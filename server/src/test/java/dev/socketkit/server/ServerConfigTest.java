@@ -142,4 +142,21 @@ class ServerConfigTest {
         assertEquals(
                 Duration.ZERO, defaults.withIdleTimeout(ServerConfig.NO_TIMEOUT).idleTimeout());
     }
+
+    @Test
+    void aServerReachableFromOtherHostsCanNameItsGuards() {
+        ServerConfig tcp = defaults.withEndpoint(Endpoint.tcp("0.0.0.0", 0)).withMaxConnections(100);
+        assertFalse(tcp.isLocalOnly());
+        assertEquals("idle timeout 5m, write timeout 30s, at most 100 connections", tcp.describeGuards());
+        assertEquals(
+                "idle timeout none, frame timeout 30s, write timeout 30s, at most 100 connections",
+                tcp.withFraming(Framing.line(64))
+                        .withIdleTimeout(ServerConfig.NO_TIMEOUT)
+                        .describeGuards());
+        ServerConfig udp = defaults.withEndpoint(Endpoint.udp("0.0.0.0", 0));
+        assertEquals(
+                "loop guard, 1000 datagrams a second per source, answers at most 3 times what each source sent",
+                udp.describeGuards());
+        assertTrue(defaults.isLocalOnly(), "127.0.0.1 is reachable from this host only");
+    }
 }
