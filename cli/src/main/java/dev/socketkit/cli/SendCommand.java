@@ -11,7 +11,6 @@ import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.Sizes;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +140,13 @@ final class SendCommand implements Callable<Integer> {
             throw new UsageException("--no-half-close applies to stream sockets, not "
                     + endpoint.kind().scheme());
         }
+        for (String message : datagram ? messages : List.<String>of()) {
+            int bytes = message.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > largestDatagram(endpoint)) {
+                throw new UsageException("a message of " + bytes + " bytes does not fit one datagram to " + endpoint
+                        + ", which holds at most " + largestDatagram(endpoint) + " bytes");
+            }
+        }
 
         try (Client client = Client.connect(config)) {
             log.debug("connected to {} via {}", endpoint, client.transport().id());
@@ -163,10 +169,10 @@ final class SendCommand implements Callable<Integer> {
         }
     }
 
-    /** The longest stdin line that fits one datagram to {@code endpoint}: IPv4 headers take 20 bytes more than IPv6. */
+    /** The longest message that fits one datagram to {@code endpoint}: IPv4 headers take 20 bytes more than IPv6. */
     private static int largestDatagram(Endpoint endpoint) {
-        if (endpoint.kind() == SocketKind.UDP && endpoint.inetSocketAddress().getAddress() instanceof Inet4Address) {
-            return DatagramLimits.MAX_UDP_PAYLOAD;
+        if (endpoint.kind() == SocketKind.UDP && endpoint.inetSocketAddress().getAddress() != null) {
+            return DatagramLimits.maxUdpPayload(endpoint.inetSocketAddress().getAddress());
         }
         return DatagramLimits.maxDatagram(endpoint.kind());
     }

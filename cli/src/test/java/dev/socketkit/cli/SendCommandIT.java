@@ -355,6 +355,12 @@ class SendCommandIT {
     }
 
     @Test
+    void aMessageLargerThanADatagramIsAUsageErrorNamingTheLimit() throws Exception {
+        socketkit = SocketKitProcess.start("send", "udp://127.0.0.1:1", "a".repeat(70_000));
+        socketkit.assertRefused(2, "70000 bytes", "udp://127.0.0.1:1", "at most 65507 bytes");
+    }
+
+    @Test
     void noHalfCloseOnADatagramSocketIsAUsageError() throws Exception {
         socketkit = SocketKitProcess.start("send", "udp://127.0.0.1:1", "hi", "--no-half-close");
         socketkit.assertRefused(2, "--no-half-close applies to stream sockets");

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.apache.logging.log4j.LogManager;
@@ -124,9 +123,7 @@ final class DatagramGuard extends ChannelDuplexHandler {
     /** The largest datagram that can go to {@code recipient}: IPv4's payload limit is 20 bytes below IPv6's. */
     private int maxAnswer(SocketAddress recipient) {
         if (recipient instanceof InetSocketAddress inet) {
-            return inet.getAddress() instanceof Inet4Address
-                    ? DatagramLimits.MAX_UDP_PAYLOAD
-                    : DatagramLimits.maxDatagram(SocketKind.UDP);
+            return DatagramLimits.maxUdpPayload(inet.getAddress());
         }
         return maxUnixAnswer;
     }

@@ -3,6 +3,8 @@ package dev.socketkit.transport.internal;
 import dev.socketkit.transport.SocketKind;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -40,6 +42,16 @@ public final class DatagramLimits {
         } catch (IOException | NumberFormatException | SecurityException notLinux) {
             return FALLBACK_UNIX_DATAGRAM;
         }
+    }
+
+    /**
+     * {@return the largest UDP payload that can be sent to {@code address}} IPv4's header takes 20 bytes of the 65,535
+     * that IPv6's does not: 65,507 to an IPv4 address, 65,527 to an IPv6 one.
+     *
+     * @param address the recipient
+     */
+    public static int maxUdpPayload(InetAddress address) {
+        return address instanceof Inet4Address ? MAX_UDP_PAYLOAD : maxDatagram(SocketKind.UDP);
     }
 
     /**
