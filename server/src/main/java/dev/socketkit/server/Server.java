@@ -180,7 +180,7 @@ public final class Server implements AutoCloseable {
     }
 
     /** Sets the socket file's mode at its temporary name, then renames it over the real path. */
-    private static void publish(Channel channel, Endpoint temporary, Endpoint requested, int mode) throws IOException {
+    private static void publish(Channel channel, Endpoint temporary, Endpoint requested, int mode) {
         try {
             UnixSocketFile.publish(Path.of(temporary.path()), Path.of(requested.path()), mode);
         } catch (IOException e) {
