@@ -5,6 +5,7 @@ import dev.socketkit.transport.SocketKind;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
@@ -165,6 +166,19 @@ final class StreamClient implements AutoCloseable {
     /** Sends a FIN: the server sees the end of its input, and can still write to us. */
     void shutdownOutput() throws IOException {
         channel.shutdownOutput();
+    }
+
+    /**
+     * Closes abruptly, as a crashed or impatient peer does, dropping whatever is unsent or unread. On TCP, SO_LINGER 0
+     * makes the close send a reset (RST) instead of a FIN. Unix stream sockets have no reset and Linux ignores their
+     * SO_LINGER; the nearest is what a crash does, a close with no shutdown first: with the server's answer unread here,
+     * the kernel makes the server's next read fail with ECONNRESET, and before that answer, its write fails (EPIPE).
+     */
+    void reset() throws IOException {
+        if (channel.getRemoteAddress() instanceof InetSocketAddress) {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
+        close();
     }
 
     private void await(Selector selector, String what, String state) throws IOException {
