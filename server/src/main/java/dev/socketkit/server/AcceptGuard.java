@@ -3,6 +3,7 @@ package dev.socketkit.server;
 import dev.socketkit.transport.Endpoint;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.logging.log4j.LogManager;
@@ -32,6 +33,13 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
         this.connectionsOpen = connectionsOpen;
     }
 
+    /** Where the server listens: for TCP the bound address, so that port 0 shows as the port the OS chose. */
+    private Endpoint listening(ChannelHandlerContext ctx) {
+        return ctx.channel().localAddress() instanceof InetSocketAddress bound
+                ? Endpoint.of(endpoint.kind(), bound)
+                : endpoint;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Not passed on: Netty's acceptor after this handler would pause too, and log the failure without naming it.
@@ -39,7 +47,7 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
         if (more != null) {
             LOG.warn(
                     "cannot accept connections on {}: {}; {} connections open; accepting again in 1 s{}",
-                    endpoint,
+                    listening(ctx),
                     SocketFailures.describeResource(cause),
                     connectionsOpen.getAsInt(),
                     more);

@@ -47,16 +47,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Counts, remembers and announces the connection as soon as it is registered, before any handler runs, so that the
+     * Counts, remembers and announces the connection as soon as it is registered (once {@code limit} has admitted it), before any handler runs, so that the
      * counts and hooks do not depend on what the server's handler passes on. One close listener undoes it all: this
      * runs for every accepted connection, so it stays lean (log arguments are built only when the level is on).
      */
-    void opened(Channel channel, Set<Channel> connections) {
+    void opened(Channel channel, Set<Channel> connections, ConnectionLimit limit) {
         connections.add(channel);
         counters.accepted.increment();
         // Before the listener's hook: should the hook throw, the channel is closed and must still be forgotten.
         channel.closeFuture().addListener(f -> {
             connections.remove(channel);
+            limit.closed();
             if (LOG.isDebugEnabled()) {
                 LOG.debug("closed {}", Peers.describe(channel));
             }

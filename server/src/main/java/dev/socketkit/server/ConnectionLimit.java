@@ -1,8 +1,6 @@
 package dev.socketkit.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -11,10 +9,10 @@ import org.apache.logging.log4j.Logger;
  * Keeps at most {@link ServerConfig#maxConnections()} stream connections open. One more is closed as soon as it is
  * accepted, counted and logged as {@link Guard#CONNECTION_LIMIT}: left in the listen backlog it would wait for a
  * place that may never come, and the peer would learn nothing. Exact across event loops: a place is taken by
- * compare-and-set and given back by the connection's close listener, which is this object, so no closure is made per
- * connection.
+ * compare-and-set and given back through {@link #closed}, from the one close listener {@link ConnectionHandler#opened}
+ * gives each connection (a second listener would cost every connection a listener array).
  */
-final class ConnectionLimit implements ChannelFutureListener {
+final class ConnectionLimit {
     private static final Logger LOG = LogManager.getLogger(Server.class);
 
     private final int max;
@@ -34,7 +32,6 @@ final class ConnectionLimit implements ChannelFutureListener {
     boolean admit(Channel channel) {
         for (int now = open.get(); now < max; now = open.get()) {
             if (open.compareAndSet(now, now + 1)) {
-                channel.closeFuture().addListener(this);
                 return true;
             }
         }
@@ -50,9 +47,8 @@ final class ConnectionLimit implements ChannelFutureListener {
         return false;
     }
 
-    /** A served connection closed: its place is free. */
-    @Override
-    public void operationComplete(ChannelFuture closed) {
+    /** A connection {@link #admit} let in has closed: its place is free. */
+    void closed() {
         open.decrementAndGet();
     }
 }

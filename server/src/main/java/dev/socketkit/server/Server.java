@@ -278,8 +278,11 @@ public final class Server implements AutoCloseable {
         return kind == SocketKind.TCP || (transport != Transport.NIO && transport != Transport.IO_URING);
     }
 
-    /** Counts and remembers each accepted connection, then builds its pipeline ({@link Handlers#addStreamHandlers}). */
-    private static final class StreamInitializer extends ChannelInitializer<Channel> {
+    /**
+     * Admits, counts and remembers each accepted connection, then builds its pipeline ({@link
+     * Handlers#addStreamHandlers}). Package-private so that tests can build a connection exactly as a server does.
+     */
+    static final class StreamInitializer extends ChannelInitializer<Channel> {
         private final Set<Channel> connections;
         private final Handlers handlers;
 
@@ -293,7 +296,7 @@ public final class Server implements AutoCloseable {
             if (!handlers.limit.admit(ch)) {
                 return;
             }
-            handlers.connection.opened(ch, connections);
+            handlers.connection.opened(ch, connections, handlers.limit);
             handlers.addStreamHandlers(ch.pipeline());
         }
     }

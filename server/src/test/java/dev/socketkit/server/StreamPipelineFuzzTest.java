@@ -13,8 +13,6 @@ import dev.socketkit.codec.TrackingAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.ByteArrayOutputStream;
@@ -72,13 +70,8 @@ class StreamPipelineFuzzTest {
         Counters counters = new Counters();
         Server.Handlers handlers = new Server.Handlers(config, kind.handlerFactory(config), null, counters);
         // What the server's own initializer does for each accepted connection.
-        EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                handlers.connection.opened(ch, ConcurrentHashMap.newKeySet());
-                handlers.addStreamHandlers(ch.pipeline());
-            }
-        });
+        EmbeddedChannel channel =
+                new EmbeddedChannel(new Server.StreamInitializer(ConcurrentHashMap.newKeySet(), handlers));
         TrackingAllocator allocator = TrackingAllocator.installIn(channel);
 
         // A write that lets an exception reach the end of the pipeline throws it: that is a finding as it stands.
