@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.socketkit.server.Guard;
 import dev.socketkit.server.Server;
@@ -14,6 +15,7 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +127,59 @@ class DatagramGuardsIT {
             ServerStats stats = server.stats();
             assertEquals(1, stats.count(Guard.DATAGRAM_AMPLIFICATION), stats.summary());
             assertEquals(1, stats.framesOut(), stats.summary());
+        }
+    }
+
+    /**
+     * An empty datagram is a datagram: echo answers it with an empty one, which Netty's epoll channel would skip. The
+     * client is Python's socket module: the JDK sends nothing for an empty buffer on a connected channel, and Netty's
+     * epoll client, like its server, skips it.
+     */
+    @TransportAndDatagramKindTest
+    void anEmptyDatagramIsEchoedAsAnEmptyOne(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        assumeTrue(
+                transport != Transport.NIO,
+                "known defect: Netty 4.2.18's NIO datagram channel skips empty datagrams, and offers no way around it");
+        try (Server server =
+                Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.of(kind, directory)))) {
+            String script = String.join(
+                    "\n",
+                    "import socket, sys",
+                    "if sys.argv[1] == 'unixgram':",
+                    "    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[3]); to = sys.argv[2]",
+                    "else:",
+                    "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); to = ('127.0.0.1', int(sys.argv[2]))",
+                    "s.settimeout(10)",
+                    "for payload in (b'', b'after'):",
+                    "    s.sendto(payload, to)",
+                    "    print(len(s.recvfrom(100)[0]))");
+            Endpoint endpoint = server.endpoint();
+            String target = kind == SocketKind.UDP ? String.valueOf(endpoint.port()) : endpoint.path();
+            Process python;
+            try {
+                python = new ProcessBuilder(
+                                "python3",
+                                "-c",
+                                script,
+                                kind.scheme(),
+                                target,
+                                directory.resolve("py.sock").toString())
+                        .redirectErrorStream(true)
+                        .start();
+            } catch (IOException noPython) {
+                assumeTrue(false, "python3 is needed to send an empty datagram");
+                return;
+            }
+            try {
+                assertTrue(python.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
+                String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                assertEquals("0\n5", output, "an empty answer to the empty datagram, then the next one's");
+            } finally {
+                python.destroyForcibly();
+            }
+            ServerStats stats = Poll.stats(server, s -> s.framesOut() == 2, PATIENCE);
+            assertEquals(2, stats.framesOut(), "both answers counted: " + stats.summary());
         }
     }
 

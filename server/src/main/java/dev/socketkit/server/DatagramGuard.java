@@ -2,6 +2,7 @@ package dev.socketkit.server;
 
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.EmptyDatagrams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelDuplexHandler;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.apache.logging.log4j.LogManager;
@@ -33,12 +35,14 @@ final class DatagramGuard extends ChannelDuplexHandler {
 
     private final ServerConfig config;
     private final GuardLog guards;
+    private final Counters counters;
     private int maxUnixAnswer;
     private DatagramSources sources;
 
-    DatagramGuard(ServerConfig config, GuardLog guards) {
+    DatagramGuard(ServerConfig config, GuardLog guards, Counters counters) {
         this.config = config;
         this.guards = guards;
+        this.counters = counters;
     }
 
     @Override
@@ -87,8 +91,30 @@ final class DatagramGuard extends ChannelDuplexHandler {
                 promise.trySuccess();
                 return;
             }
+            if (bytes == 0 && EmptyDatagrams.skippedBy(ctx.channel())) {
+                sendEmpty(ctx, recipient, msg, promise);
+                return;
+            }
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * An empty answer, which this transport would skip: sent through the socket itself, after what is queued before
+     * it, and counted as the byte counter would count it.
+     */
+    private void sendEmpty(ChannelHandlerContext ctx, SocketAddress recipient, Object msg, ChannelPromise promise) {
+        ReferenceCountUtil.release(msg);
+        ctx.flush();
+        try {
+            EmptyDatagrams.send(ctx.channel(), recipient);
+            counters.framesOut.increment();
+            promise.trySuccess();
+        } catch (IOException e) {
+            if (!promise.tryFailure(e)) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
     }
 
     private void dropped(Guard guard, SocketAddress peer, Object msg) {

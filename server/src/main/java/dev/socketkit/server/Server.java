@@ -246,7 +246,7 @@ public final class Server implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
-                        pipeline.addLast(handlers.bytes, new DatagramGuard(config, handlers.guards));
+                        pipeline.addLast(handlers.bytes, new DatagramGuard(config, handlers.guards, handlers.counters));
                         if (LOG.isDebugEnabled()) {
                             pipeline.addLast(MessageLogHandler.INSTANCE);
                         }
