@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,30 +158,67 @@ class DatagramGuardsIT {
                     "    print(len(s.recvfrom(100)[0]))");
             Endpoint endpoint = server.endpoint();
             String target = kind == SocketKind.UDP ? String.valueOf(endpoint.port()) : endpoint.path();
-            Process python;
-            try {
-                python = new ProcessBuilder(
-                                "python3",
-                                "-c",
-                                script,
-                                kind.scheme(),
-                                target,
-                                directory.resolve("py.sock").toString())
-                        .redirectErrorStream(true)
-                        .start();
-            } catch (IOException noPython) {
-                assumeTrue(false, "python3 is needed to send an empty datagram");
-                return;
-            }
-            try {
-                assertTrue(python.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
-                String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                assertEquals("0\n5", output, "an empty answer to the empty datagram, then the next one's");
-            } finally {
-                python.destroyForcibly();
-            }
+            String output = python(
+                    script, kind.scheme(), target, directory.resolve("py.sock").toString());
+            assertEquals("0\n5", output, "an empty answer to the empty datagram, then the next one's");
             ServerStats stats = Poll.stats(server, s -> s.framesOut() == 2, PATIENCE);
             assertEquals(2, stats.framesOut(), "both answers counted: " + stats.summary());
+        }
+    }
+
+    /**
+     * A Unix datagram peer that never reads fills its own queue; the kernel then refuses the server's answers to it.
+     * Those are dropped and counted, and another peer is still answered: Netty alone would hold every answer behind
+     * the first refused one. Python's sockets are both peers, so that one can send without reading.
+     */
+    @TransportTest
+    void aUnixDatagramPeerThatNeverReadsHoldsUpNoOneElse(Transport transport) throws Exception {
+        Transports.assumeCarries(transport, SocketKind.UNIXGRAM);
+        try (Server server =
+                Transports.start(transport, ServerConfig.defaults().withEndpoint(Endpoints.unixgram(directory)))) {
+            String script = String.join(
+                    "\n",
+                    "import socket, sys, time",
+                    "mute = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); mute.bind(sys.argv[2])",
+                    "mute.setblocking(False)",
+                    "sent = 0",
+                    "for i in range(3000):  # bounded: the server's queue or the mute one's fills long before",
+                    "    try:",
+                    "        mute.sendto(b'x' * 1024, sys.argv[1]); sent += 1",
+                    "    except BlockingIOError:",
+                    "        time.sleep(0.001)",
+                    "other = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); other.bind(sys.argv[3])",
+                    "other.settimeout(10)",
+                    "other.sendto(b'hello', sys.argv[1])",
+                    "print(other.recvfrom(100)[0].decode())");
+            String output = python(
+                    script,
+                    server.endpoint().path(),
+                    directory.resolve("mute.sock").toString(),
+                    directory.resolve("other.sock").toString());
+            assertEquals("hello", output, "the other peer's answer");
+            ServerStats stats = Poll.stats(server, s -> s.count(Guard.DATAGRAM_SOCKET_FULL) > 0, PATIENCE);
+            assertTrue(
+                    stats.count(Guard.DATAGRAM_SOCKET_FULL) > 0, "the mute peer's answers dropped: " + stats.summary());
+        }
+    }
+
+    /** Runs a Python script with {@code args}; skips the test without python3; returns its output, stripped. */
+    private static String python(String script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("python3", "-c", script));
+        command.addAll(List.of(args));
+        Process python;
+        try {
+            python = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException noPython) {
+            assumeTrue(false, "python3 is needed for this peer");
+            throw noPython;
+        }
+        try {
+            assertTrue(python.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
+            return new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } finally {
+            python.destroyForcibly();
         }
     }
 

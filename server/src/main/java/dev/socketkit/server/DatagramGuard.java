@@ -2,7 +2,7 @@ package dev.socketkit.server;
 
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.internal.DatagramLimits;
-import dev.socketkit.transport.internal.EmptyDatagrams;
+import dev.socketkit.transport.internal.DirectDatagrams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.ChannelDuplexHandler;
@@ -91,12 +91,43 @@ final class DatagramGuard extends ChannelDuplexHandler {
                 promise.trySuccess();
                 return;
             }
-            if (bytes == 0 && EmptyDatagrams.skippedBy(ctx.channel())) {
+            if (recipient instanceof DomainSocketAddress peer
+                    && DirectDatagrams.queuesBlockedUnixDatagrams(ctx.channel())) {
+                sendUnixNow(ctx, peer, data, msg, promise);
+                return;
+            }
+            if (bytes == 0 && DirectDatagrams.skippedBy(ctx.channel())) {
                 sendEmpty(ctx, recipient, msg, promise);
                 return;
             }
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * A Unix datagram answer, sent at once or dropped as {@link Guard#DATAGRAM_SOCKET_FULL}: a peer that never reads
+     * fills its own queue, and only its own answers are lost, where Netty would hold everyone's behind them. Counted
+     * as the byte counter, which this bypasses, would count it.
+     */
+    private void sendUnixNow(
+            ChannelHandlerContext ctx, DomainSocketAddress peer, ByteBuf data, Object msg, ChannelPromise promise) {
+        int bytes = data.readableBytes();
+        try {
+            if (DirectDatagrams.sendUnix(ctx.channel(), peer, data)) {
+                counters.bytesOut.add(bytes);
+                counters.framesOut.increment();
+                ReferenceCountUtil.release(msg);
+                promise.trySuccess();
+            } else {
+                dropped(Guard.DATAGRAM_SOCKET_FULL, peer, msg);
+                promise.trySuccess();
+            }
+        } catch (IOException e) {
+            ReferenceCountUtil.release(msg);
+            if (!promise.tryFailure(e)) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
     }
 
     /**
@@ -107,7 +138,7 @@ final class DatagramGuard extends ChannelDuplexHandler {
         ReferenceCountUtil.release(msg);
         ctx.flush();
         try {
-            EmptyDatagrams.send(ctx.channel(), recipient);
+            DirectDatagrams.send(ctx.channel(), recipient);
             counters.framesOut.increment();
             promise.trySuccess();
         } catch (IOException e) {
@@ -141,7 +172,7 @@ final class DatagramGuard extends ChannelDuplexHandler {
             case DATAGRAM_TOO_LARGE ->
                 "an answer of " + bytes + " bytes to " + who + ": the largest datagram is " + maxAnswer(peer)
                         + " bytes";
-            case DATAGRAM_SOCKET_FULL -> "an answer to " + who + ": the socket's send buffer is full";
+            case DATAGRAM_SOCKET_FULL -> "an answer to " + who + ": the socket is full (the peer is not reading)";
             default -> guard.description() + " (" + who + ")";
         };
     }

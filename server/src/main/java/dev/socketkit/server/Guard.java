@@ -30,7 +30,10 @@ public enum Guard {
     DATAGRAM_AMPLIFICATION("answers dropped by the amplification limit"),
     /** An answer larger than the largest datagram the socket can send. */
     DATAGRAM_TOO_LARGE("answers too large for a datagram"),
-    /** An answer dropped because the socket's send buffer was full. */
+    /**
+     * An answer dropped because it could not go at once: the socket's send buffer was full, or a Unix datagram peer's
+     * queue was (a peer that does not read loses its own answers, and holds up no one else's).
+     */
     DATAGRAM_SOCKET_FULL("answers dropped on a full socket"),
     /** A datagram from a Unix socket that bound no path, so nothing can answer it. */
     DATAGRAM_UNBOUND("datagrams from unbound senders"),
