@@ -96,8 +96,8 @@ final class DatagramGuard extends ChannelDuplexHandler {
                 sendUnixNow(ctx, peer, data, msg, promise);
                 return;
             }
-            if (bytes == 0 && DirectDatagrams.skippedBy(ctx.channel())) {
-                sendEmpty(ctx, recipient, msg, promise);
+            if (bytes == 0 && recipient instanceof InetSocketAddress peer && DirectDatagrams.skippedBy(ctx.channel())) {
+                sendEmpty(ctx, peer, msg, promise);
                 return;
             }
         }
@@ -134,7 +134,7 @@ final class DatagramGuard extends ChannelDuplexHandler {
      * An empty answer, which this transport would skip: sent through the socket itself, after what is queued before
      * it, and counted as the byte counter would count it.
      */
-    private void sendEmpty(ChannelHandlerContext ctx, SocketAddress recipient, Object msg, ChannelPromise promise) {
+    private void sendEmpty(ChannelHandlerContext ctx, InetSocketAddress recipient, Object msg, ChannelPromise promise) {
         ReferenceCountUtil.release(msg);
         ctx.flush();
         try {
@@ -172,7 +172,8 @@ final class DatagramGuard extends ChannelDuplexHandler {
             case DATAGRAM_TOO_LARGE ->
                 "an answer of " + bytes + " bytes to " + who + ": the largest datagram is " + maxAnswer(peer)
                         + " bytes";
-            case DATAGRAM_SOCKET_FULL -> "an answer to " + who + ": the socket is full (the peer is not reading)";
+            case DATAGRAM_SOCKET_FULL ->
+                "an answer to " + who + ": the socket's send buffer, or the Unix peer's queue, is full";
             default -> guard.description() + " (" + who + ")";
         };
     }

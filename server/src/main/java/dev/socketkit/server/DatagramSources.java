@@ -1,13 +1,13 @@
 package dev.socketkit.server;
 
 import io.netty.channel.unix.DomainSocketAddress;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +43,7 @@ final class DatagramSources {
     static final int AMPLIFICATION_FACTOR = 3;
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final InetAddress LIMITED_BROADCAST = limitedBroadcast();
 
     private final SocketAddress local;
     private final Set<InetAddress> localAddresses;
@@ -75,6 +76,8 @@ final class DatagramSources {
         this.localAddresses = new HashSet<>();
         this.broadcasts = new HashSet<>();
         readInterfaces(localAddresses, broadcasts);
+        // The limited broadcast address, whatever the interfaces say; a set lookup per datagram, no address copied.
+        broadcasts.add(LIMITED_BROADCAST);
         this.sources = new LinkedHashMap<>(64, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -83,6 +86,14 @@ final class DatagramSources {
                 return size() > MAX_SOURCES;
             }
         };
+    }
+
+    private static InetAddress limitedBroadcast() {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) 255, (byte) 255, (byte) 255, (byte) 255});
+        } catch (UnknownHostException impossible) {
+            throw new AssertionError(impossible); // four bytes are always an IPv4 address
+        }
     }
 
     /** The addresses of this machine's interfaces and their broadcast addresses, read once at start. */
@@ -167,7 +178,7 @@ final class DatagramSources {
             return true;
         }
         InetAddress address = inet.getAddress();
-        if (address.isMulticastAddress() || address.isAnyLocalAddress() || isBroadcast(address)) {
+        if (address.isMulticastAddress() || address.isAnyLocalAddress() || broadcasts.contains(address)) {
             return true;
         }
         return local instanceof InetSocketAddress own && port == own.getPort() && isOwn(own.getAddress(), address);
@@ -178,16 +189,6 @@ final class DatagramSources {
             return source.isLoopbackAddress() || localAddresses.contains(source);
         }
         return bound.equals(source);
-    }
-
-    private boolean isBroadcast(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            byte[] bytes = address.getAddress();
-            if ((bytes[0] & bytes[1] & bytes[2] & bytes[3]) == (byte) 0xff) {
-                return true;
-            }
-        }
-        return broadcasts.contains(address);
     }
 
     /** The RFC services that answer whatever reaches them: echo, discard, daytime, qotd, chargen, time, and port 0. */

@@ -11,7 +11,6 @@ import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -60,53 +59,43 @@ public final class DirectDatagrams {
         byte[] path = recipient.path().getBytes(StandardCharsets.UTF_8);
         int length = data.readableBytes();
         if (length == 0) {
-            return socket.sendToDomainSocket(EMPTY, 0, 0, path) >= 0;
+            // 0 is both "sent" and EAGAIN here: an empty datagram to a full peer counts as sent, and is lost.
+            socket.sendToDomainSocket(EMPTY, 0, 0, path);
+            return true;
         }
-        int sent;
         if (data.hasMemoryAddress()) {
-            sent = socket.sendToAddressDomainSocket(data.memoryAddress(), data.readerIndex(), data.writerIndex(), path);
-        } else if (data.isDirect() && data.nioBufferCount() == 1) {
-            ByteBuffer nio = data.internalNioBuffer(data.readerIndex(), length);
-            sent = socket.sendToDomainSocket(nio, nio.position(), nio.limit(), path);
-        } else {
-            // The system call needs one direct region: a heap or composite answer is copied once.
-            ByteBuffer copy = ByteBuffer.allocateDirect(length);
-            data.getBytes(data.readerIndex(), copy);
-            copy.flip();
-            sent = socket.sendToDomainSocket(copy, 0, length, path);
+            return socket.sendToAddressDomainSocket(data.memoryAddress(), data.readerIndex(), data.writerIndex(), path)
+                    > 0; // 0 is EAGAIN: a datagram goes whole or not at all
         }
-        return sent > 0; // 0 is EAGAIN: a datagram goes whole or not at all
+        // The system call needs one region of native memory: a heap answer (reply's text) is copied into a pooled one.
+        ByteBuf direct = channel.alloc().directBuffer(length).writeBytes(data, data.readerIndex(), length);
+        try {
+            return sendUnix(channel, recipient, direct);
+        } finally {
+            direct.release();
+        }
     }
 
     /**
-     * Whether {@code channel} would drop an empty datagram, so that its caller must {@link #send} it instead.
+     * Whether {@code channel} would drop an empty UDP datagram, so that its caller must {@link #send} it instead (Unix
+     * datagram answers go through {@link #sendUnix}, empty ones included).
      *
      * @param channel a datagram channel
-     * @return true for the epoll and kqueue datagram channels
+     * @return true for the epoll and kqueue UDP channels
      */
     public static boolean skippedBy(Channel channel) {
-        return channel instanceof EpollDatagramChannel
-                || channel instanceof EpollDomainDatagramChannel
-                || channel instanceof KQueueDatagramChannel
-                || channel instanceof KQueueDomainDatagramChannel;
+        return channel instanceof EpollDatagramChannel || channel instanceof KQueueDatagramChannel;
     }
 
     /**
      * Sends an empty datagram to {@code recipient} through {@code channel}'s socket. Call it on the channel's event
      * loop, for a channel {@link #skippedBy} names.
      *
-     * @param channel an epoll or kqueue datagram channel
-     * @param recipient an IP or Unix socket address
+     * @param channel an epoll or kqueue UDP channel
+     * @param recipient the peer's IP address and port
      * @throws IOException what the system call reports
      */
-    public static void send(Channel channel, SocketAddress recipient) throws IOException {
-        Socket socket = (Socket) ((UnixChannel) channel).fd();
-        if (recipient instanceof InetSocketAddress inet) {
-            socket.sendTo(EMPTY, 0, 0, inet.getAddress(), inet.getPort());
-        } else if (recipient instanceof DomainSocketAddress domain) {
-            socket.sendToDomainSocket(EMPTY, 0, 0, domain.path().getBytes(StandardCharsets.UTF_8));
-        } else {
-            throw new IOException("cannot send a datagram to " + recipient);
-        }
+    public static void send(Channel channel, InetSocketAddress recipient) throws IOException {
+        ((Socket) ((UnixChannel) channel).fd()).sendTo(EMPTY, 0, 0, recipient.getAddress(), recipient.getPort());
     }
 }
