@@ -78,7 +78,7 @@ public class HandlerBenchmark {
 
     /** Adds what {@code Server} installs on a connection for {@code config}, through the server's own code. */
     static void streamPipeline(ChannelPipeline pipeline, ServerConfig config) {
-        new Server.Handlers(config, config.kind().handlerFactory(config), null, new Counters())
+        new ServerInitializer(config, config.kind().handlerFactory(config), null, new Counters())
                 .addStreamHandlers(pipeline);
     }
 

@@ -3,11 +3,10 @@ package dev.socketkit.client;
 import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
-import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.StreamReads;
-import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,10 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.unix.DomainSocketAddress;
-import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,30 +88,22 @@ public final class Client implements AutoCloseable {
         config.validate();
         Endpoint endpoint = config.endpoint();
         SocketKind kind = endpoint.kind();
-        Transport transport = config.io().select(kind);
-        for (SocketSetting setting : config.socketOptions()) {
-            setting.checkApplies(kind, transport);
-        }
+        Transport transport = Bootstraps.select(config.io(), endpoint, config.socketOptions());
         String name = endpoint.toString();
-        if (kind.isUnix()) {
-            UnixSocketFile.checkPathLength(endpoint, transport);
-            if (!Files.exists(Path.of(endpoint.path()))) {
-                throw new ClientException(Reason.NO_SUCH_SOCKET, "no such socket file: " + name, null);
-            }
-        } else if (endpoint.inetSocketAddress().isUnresolved()) {
-            throw new ClientException(Reason.HOST_NOT_FOUND, "host not found: " + endpoint.host(), null);
-        }
+        Bootstraps.unreachable(endpoint).ifPresent(why -> {
+            throw new ClientException(
+                    why == Bootstraps.Unreachable.NO_SUCH_SOCKET ? Reason.NO_SUCH_SOCKET : Reason.HOST_NOT_FOUND,
+                    why.describe(endpoint),
+                    null);
+        });
 
         Inbox inbox = new Inbox(config.inboxLimit());
         EventLoopGroup group = transport.newEventLoopGroup(1, "socketkit-client");
-        Path ownSocketFile =
-                kind == SocketKind.UNIXGRAM ? Path.of(Endpoint.anyLocal(kind).path()) : null;
+        Path ownSocketFile = Bootstraps.clientBindPath(kind).orElse(null);
         try {
             Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channel(transport.channelClass(kind))
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                            Math.min(config.connectTimeout().toMillis(), Integer.MAX_VALUE))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
@@ -125,20 +113,16 @@ public final class Client implements AutoCloseable {
                                             inbox, name, config.framing().maxFrameLength()));
                         }
                     });
+            Bootstraps.connectTimeout(bootstrap, config.connectTimeout());
             if (kind.isStream()) {
                 bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()));
             } else {
-                int readSize = config.bufferSize() == 0 ? DatagramLimits.maxDatagram(kind) : config.bufferSize();
-                bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readSize));
+                Bootstraps.datagramReads(
+                        bootstrap, config.bufferSize() == 0 ? DatagramLimits.maxDatagram(kind) : config.bufferSize());
             }
-            for (SocketSetting setting : config.socketOptions()) {
-                bootstrap.option(untyped(setting.option()), setting.value());
-            }
-            SocketAddress remote = transport.socketAddress(endpoint);
-            ChannelFuture connected = ownSocketFile == null
-                    ? bootstrap.connect(remote)
-                    : bootstrap.connect(remote, new DomainSocketAddress(ownSocketFile.toString()));
+            Bootstraps.applyOptions(bootstrap, config.socketOptions());
+            ChannelFuture connected = Bootstraps.connect(bootstrap, transport.socketAddress(endpoint), ownSocketFile);
             if (!connected.awaitUninterruptibly(config.connectTimeout().toMillis() + 1000)) {
                 connected.cancel(false);
                 throw new ClientException(Reason.TIMED_OUT, "connecting to " + name + " timed out", null);
@@ -412,10 +396,5 @@ public final class Client implements AutoCloseable {
                 // A leftover temporary socket file is harmless, and nothing useful can be done here.
             }
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static ChannelOption<Object> untyped(ChannelOption<?> option) {
-        return (ChannelOption<Object>) option;
     }
 }

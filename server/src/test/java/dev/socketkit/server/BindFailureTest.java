@@ -30,7 +30,7 @@ class BindFailureTest {
 
     @Test
     void permissionDeniedBelowPort1024SaysWhy() {
-        String message = Server.describeBindFailure(
+        String message = ServerBootstraps.describeBindFailure(
                 Endpoint.tcp("127.0.0.1", 80), new BindException("bind(..) failed: Permission denied"));
         assertTrue(message.startsWith("permission denied binding tcp://127.0.0.1:80: ports below 1024"), message);
         assertTrue(message.contains("CAP_NET_BIND_SERVICE"), message);
@@ -38,7 +38,7 @@ class BindFailureTest {
 
     @Test
     void missingDirectoryIsNamed() {
-        String message = Server.describeBindFailure(
+        String message = ServerBootstraps.describeBindFailure(
                 Endpoint.unix("/no/such/dir/s.sock"),
                 new NoSuchFileException("/no/such/dir", null, "directory does not exist"));
         assertEquals("cannot listen on unix:///no/such/dir/s.sock: directory /no/such/dir does not exist", message);
@@ -46,7 +46,7 @@ class BindFailureTest {
 
     @Test
     void foreignAddressIsExplained() {
-        String message = Server.describeBindFailure(
+        String message = ServerBootstraps.describeBindFailure(
                 Endpoint.tcp("192.0.2.1", 9000), new BindException("Cannot assign requested address"));
         assertEquals("cannot listen on tcp://192.0.2.1:9000: 192.0.2.1 is not an address of this machine", message);
     }

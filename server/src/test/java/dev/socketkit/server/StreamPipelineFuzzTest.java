@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fuzz target for a whole stream connection: the pipeline a server builds for each connection ({@link
- * Server.Handlers#addStreamHandlers}), for the echo and welcome servers over the five framings, fed the fuzzer's bytes
+ * ServerInitializer#addStreamHandlers}), for the echo and welcome servers over the five framings, fed the fuzzer's bytes
  * in reads of arbitrary sizes, then the peer's end of input (or a close). Whatever the input, no exception and no frame
  * gets past the connection handler (bad frames close the connection and are not the handler's failures), the connection
  * closes once the peer is done, every buffer is released, and an echo is byte-exact: raw echo always, and framed echo
@@ -68,10 +68,9 @@ class StreamPipelineFuzzTest {
                     }
                 });
         Counters counters = new Counters();
-        Server.Handlers handlers = new Server.Handlers(config, kind.handlerFactory(config), null, counters);
+        ServerInitializer initializer = new ServerInitializer(config, kind.handlerFactory(config), null, counters);
         // What the server's own initializer does for each accepted connection.
-        EmbeddedChannel channel =
-                new EmbeddedChannel(new Server.StreamInitializer(ConcurrentHashMap.newKeySet(), handlers));
+        EmbeddedChannel channel = new EmbeddedChannel(initializer.connections(ConcurrentHashMap.newKeySet()));
         TrackingAllocator allocator = TrackingAllocator.installIn(channel);
 
         // A write that lets an exception reach the end of the pipeline throws it: that is a finding as it stands.

@@ -2,22 +2,17 @@ package dev.socketkit.cli.bench;
 
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
-import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.Failures;
-import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,13 +73,7 @@ public final class Bench {
             throw new IllegalArgumentException(
                     "--rate applies to --mode pingpong, not " + config.mode().id());
         }
-        Transport transport = config.io().select(kind);
-        for (SocketSetting setting : config.socketOptions()) {
-            setting.checkApplies(kind, transport);
-        }
-        if (kind.isUnix()) {
-            UnixSocketFile.checkPathLength(config.endpoint(), transport);
-        }
+        Transport transport = Bootstraps.select(config.io(), config.endpoint(), config.socketOptions());
         return new Bench(config, transport);
     }
 
@@ -161,35 +150,21 @@ public final class Bench {
 
     private SocketAddress remote() {
         Endpoint endpoint = config.endpoint();
-        if (endpoint.kind().isUnix()) {
-            if (!Files.exists(Path.of(endpoint.path()))) {
-                throw new IllegalStateException("no such socket file: " + endpoint);
-            }
-        } else {
-            InetSocketAddress address = endpoint.inetSocketAddress();
-            if (address.isUnresolved()) {
-                throw new IllegalStateException("host not found: " + endpoint.host());
-            }
-        }
+        Bootstraps.unreachable(endpoint).ifPresent(why -> {
+            throw new IllegalStateException(why.describe(endpoint));
+        });
         return transport.socketAddress(endpoint);
     }
 
     private Bootstrap bootstrap(EventLoopGroup group) {
         SocketKind kind = config.endpoint().kind();
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(transport.channelClass(kind))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        Math.min(config.timeout().toMillis(), Integer.MAX_VALUE));
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.channelClass(kind));
+        Bootstraps.connectTimeout(bootstrap, config.timeout());
         if (kind.isDatagram()) {
             // One byte more than sent, so a longer echo shows as one rather than being cut to size.
-            bootstrap.option(
-                    ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Math.max(2048, config.size() + 1)));
+            Bootstraps.datagramReads(bootstrap, Math.max(2048, config.size() + 1));
         }
-        for (SocketSetting setting : config.socketOptions()) {
-            bootstrap.option(untyped(setting.option()), setting.value());
-        }
-        return bootstrap;
+        return Bootstraps.applyOptions(bootstrap, config.socketOptions());
     }
 
     /** Opens the connections (for connrate: checks once that the server accepts), and returns the workers. */
@@ -222,17 +197,11 @@ public final class Bench {
                     : config.mode() == Mode.STREAM
                             ? new StreamFlood(run, i, random.split())
                             : new StreamPingPong(run, i, random.split());
-            ChannelFuture connect;
-            if (config.endpoint().kind() == SocketKind.UNIXGRAM) {
-                // A Unix datagram server can only answer a socket bound to a path of its own.
-                Path own = Path.of(
-                        System.getProperty("java.io.tmpdir"),
-                        "socketkit-bench-" + Long.toHexString(random.nextLong()) + ".sock");
+            Path own = Bootstraps.clientBindPath(config.endpoint().kind()).orElse(null);
+            if (own != null) {
                 ownSocketFiles.add(own);
-                connect = bootstrap.clone().handler(worker).connect(remote, new DomainSocketAddress(own.toString()));
-            } else {
-                connect = bootstrap.clone().handler(worker).connect(remote);
             }
+            ChannelFuture connect = Bootstraps.connect(bootstrap.clone().handler(worker), remote, own);
             connect.addListener(f -> inFlight.release());
             connects.add(connect);
             opened.add(worker);
@@ -380,10 +349,5 @@ public final class Bench {
         } catch (IOException ignored) {
             // A leftover socket file in the temp directory is harmless, and nothing useful can be done here.
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static ChannelOption<Object> untyped(ChannelOption<?> option) {
-        return (ChannelOption<Object>) option;
     }
 }

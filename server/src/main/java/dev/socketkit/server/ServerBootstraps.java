@@ -1,0 +1,167 @@
+package dev.socketkit.server;
+
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.internal.Bootstraps;
+import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.StreamReads;
+import dev.socketkit.transport.internal.UnixSocketFile;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * How a server's socket is set up and bound: its bootstrap (options, read sizes, write marks, half-closure), the
+ * temporary name a Unix socket with a mode is bound to, and the words for a bind that fails. Everything not particular
+ * to servers comes from {@link Bootstraps}, which the client and the benchmark share.
+ */
+final class ServerBootstraps {
+    private static final Logger LOG = LogManager.getLogger(Server.class);
+
+    private ServerBootstraps() {}
+
+    static ServerBootstrap stream(
+            ServerConfig config,
+            Transport transport,
+            EventLoopGroup group,
+            Set<Channel> connections,
+            ServerInitializer initializer) {
+        SocketKind kind = config.endpoint().kind();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass(kind))
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
+                .handler(new AcceptGuard(config.endpoint(), initializer.guards, connections::size))
+                .childHandler(initializer.connections(connections));
+        if (supportsHalfClosure(transport, kind)) {
+            // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
+            bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        } else {
+            LOG.warn(
+                    "{} cannot half-close {} connections (a Netty limitation): a client's EOF closes its connection "
+                            + "at once, possibly before every answer is written; --io epoll can",
+                    transport.id(),
+                    kind.scheme());
+        }
+        return Bootstraps.applyServerOptions(bootstrap, config.socketOptions());
+    }
+
+    static Bootstrap datagram(
+            ServerConfig config, Transport transport, EventLoopGroup group, ServerInitializer initializer) {
+        SocketKind kind = config.endpoint().kind();
+        int readSize = config.bufferSize() == ServerConfig.AUTO_BUFFER_SIZE
+                ? DatagramLimits.maxDatagram(kind)
+                : config.bufferSize();
+        Bootstrap bootstrap = Bootstraps.datagramReads(new Bootstrap(), readSize)
+                .group(group)
+                .channel(transport.channelClass(kind))
+                // Answers that find the socket full are dropped (DatagramGuard), never queued without bound; the
+                // marks leave room for a batch of the largest answers, so a batch is not cut before it is flushed.
+                .option(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(
+                                2 * DatagramLimits.maxDatagram(kind), 4 * DatagramLimits.maxDatagram(kind)))
+                .handler(initializer.datagrams());
+        return Bootstraps.applyOptions(bootstrap, config.socketOptions());
+    }
+
+    /**
+     * Where a Unix server binds: its path, or with a {@linkplain ServerConfig#unixMode() mode} a temporary name beside
+     * it that {@link #publish} renames once the mode is set.
+     */
+    static Endpoint unixBindEndpoint(ServerConfig config, Transport transport) {
+        Endpoint requested = config.endpoint();
+        if (config.unixMode().isEmpty()) {
+            return requested;
+        }
+        String temporary =
+                UnixSocketFile.temporaryFor(Path.of(requested.path())).toString();
+        Endpoint bindTo = requested.kind() == SocketKind.UNIX ? Endpoint.unix(temporary) : Endpoint.unixgram(temporary);
+        try {
+            UnixSocketFile.checkPathLength(bindTo, transport);
+        } catch (IllegalArgumentException tooLong) {
+            int extra = bindTo.pathLengthInBytes() - requested.pathLengthInBytes();
+            throw new IllegalArgumentException("with a socket file mode the server binds first to " + temporary + ", "
+                    + extra + " bytes longer than " + requested.path() + ": " + tooLong.getMessage());
+        }
+        return bindTo;
+    }
+
+    /** Sets the socket file's mode at its temporary name, then renames it over the real path. */
+    static void publish(Channel channel, Endpoint temporary, Endpoint requested, int mode) {
+        try {
+            UnixSocketFile.publish(Path.of(temporary.path()), Path.of(requested.path()), mode);
+        } catch (IOException e) {
+            channel.close().awaitUninterruptibly();
+            throw new ServerException(
+                    "cannot give " + requested + " mode " + Integer.toOctalString(mode) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The channel's options for a DEBUG line; Netty 4.2.18's io_uring Unix server channel throws reading them. */
+    static Object options(Channel channel) {
+        try {
+            return channel.config().getOptions();
+        } catch (RuntimeException unreadable) {
+            return "(unreadable: " + unreadable + ")";
+        }
+    }
+
+    /**
+     * Whether the transport's connected channels of this kind honour {@code ALLOW_HALF_CLOSURE}. Netty 4.2.18's NIO and
+     * io_uring Unix stream channels look for it only on TCP configurations, so a client's EOF closes the connection at
+     * once, possibly before pending answers are written.
+     */
+    static boolean supportsHalfClosure(Transport transport, SocketKind kind) {
+        return kind == SocketKind.TCP || (transport != Transport.NIO && transport != Transport.IO_URING);
+    }
+
+    /** One line for a user: what could not be bound, and why, in words rather than errno names. */
+    static String describeBindFailure(Endpoint endpoint, Throwable failure) {
+        if (failure instanceof NoSuchFileException missing) {
+            return "cannot listen on " + endpoint + ": directory " + missing.getFile() + " does not exist";
+        }
+        String message = rootMessage(failure);
+        if (message.contains("Address already in use")) {
+            return "address already in use: " + endpoint;
+        }
+        if (message.contains("Permission denied") || message.contains("Access denied")) {
+            if (!endpoint.kind().isUnix() && endpoint.port() > 0 && endpoint.port() < 1024) {
+                return "permission denied binding " + endpoint + ": ports below 1024 need root or the "
+                        + "CAP_NET_BIND_SERVICE capability (net.ipv4.ip_unprivileged_port_start)";
+            }
+            if (endpoint.kind().isUnix()) {
+                Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
+                return "permission denied creating " + endpoint + ": no write access to directory " + parent;
+            }
+            return "permission denied binding " + endpoint;
+        }
+        if (message.contains("Cannot assign requested address")) {
+            return "cannot listen on " + endpoint + ": " + endpoint.host() + " is not an address of this machine";
+        }
+        if (message.contains("No such file or directory")) {
+            Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
+            return "cannot listen on " + endpoint + ": directory " + parent + " does not exist";
+        }
+        return "cannot listen on " + endpoint + ": " + message;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.socketkit.server;
+
+import dev.socketkit.codec.Framing;
+import dev.socketkit.transport.Endpoint;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Builds a server's pipelines (Netty's <em>Initializer</em> role): the handlers a server shares among its channels, the
+ * order they go in, and where each channel's own handler comes from. {@link Server} keeps only the lifecycle; the
+ * benchmarks and the fuzz tests build their pipelines here, so they measure and fuzz exactly what a server installs.
+ */
+final class ServerInitializer {
+    private static final Logger LOG = LogManager.getLogger(Server.class);
+
+    final ServerConfig config;
+    final ServerHandler handler;
+    final ExecutorService workers;
+    final Counters counters;
+    final TrafficCounter bytes;
+    final TrafficCounter frames;
+    final TrafficCounter bytesAndFrames;
+    final ConnectionHandler connection;
+    final DatagramFailures datagramFailures;
+    final GuardLog guards;
+    final ConnectionLimit limit;
+    private final boolean deadlines;
+
+    /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
+    ServerInitializer(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
+        this.config = config;
+        this.handler = handler;
+        this.workers = workers;
+        this.counters = counters;
+        this.bytes = TrafficCounter.bytes(counters);
+        this.frames = TrafficCounter.frames(counters);
+        this.bytesAndFrames = TrafficCounter.bytesAndFrames(counters);
+        this.guards = new GuardLog(counters);
+        this.connection = new ConnectionHandler(config.framing().maxFrameLength(), counters, config.listener(), guards);
+        this.datagramFailures = new DatagramFailures(counters, config.listener(), guards);
+        this.limit = new ConnectionLimit(config.maxConnections(), guards);
+        this.deadlines = ConnectionDeadlines.anyIn(config);
+    }
+
+    /**
+     * The child handler of a stream server: admits, counts and remembers each accepted connection in {@code
+     * connections}, then builds its pipeline ({@link #addStreamHandlers}).
+     */
+    ChannelInitializer<Channel> connections(Set<Channel> connections) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (!limit.admit(ch)) {
+                    return;
+                }
+                connection.opened(ch, connections, limit);
+                addStreamHandlers(ch.pipeline());
+            }
+        };
+    }
+
+    /** The handler of a datagram server's one socket. */
+    ChannelInitializer<Channel> datagrams() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ChannelPipeline pipeline = ch.pipeline();
+                pipeline.addLast(bytes, new DatagramGuard(config, guards, counters));
+                if (LOG.isDebugEnabled()) {
+                    pipeline.addLast(MessageLogHandler.INSTANCE);
+                }
+                pipeline.addLast(newHandler());
+                pipeline.addLast(datagramFailures);
+            }
+        };
+    }
+
+    /**
+     * Adds a stream connection's handlers, in order: byte counter, deadlines (unless every timeout is off), frame codec,
+     * frame counter (one counter of both when the framing is raw and has no codec), message log (DEBUG only), the
+     * server's handler, and the connection handler.
+     */
+    void addStreamHandlers(ChannelPipeline pipeline) {
+        boolean raw = config.framing().kind() == Framing.Kind.RAW;
+        pipeline.addLast(raw ? bytesAndFrames : bytes);
+        if (deadlines) {
+            pipeline.addLast(new ConnectionDeadlines(config, guards));
+        }
+        if (!raw) {
+            config.framing().addTo(pipeline);
+            pipeline.addLast(frames);
+        }
+        if (LOG.isDebugEnabled()) {
+            pipeline.addLast(MessageLogHandler.INSTANCE);
+        }
+        pipeline.addLast(newHandler());
+        pipeline.addLast(connection);
+    }
+
+    /** The server's handler for one new connection, or for the datagram socket. */
+    ChannelHandler newHandler() {
+        Endpoint endpoint = config.endpoint();
+        if (handler instanceof BlockingHandler blocking) {
+            return endpoint.kind().isDatagram()
+                    ? new BlockingDatagramBridge(blocking, workers, endpoint, counters, config.listener(), guards)
+                    : new BlockingStreamBridge(blocking, workers, endpoint, counters, config.listener());
+        }
+        ChannelHandler made = ((HandlerFactory) handler).newHandler();
+        if (made == null) {
+            throw new IllegalStateException("the handler factory returned null");
+        }
+        return made;
+    }
+}
