@@ -14,27 +14,49 @@ import java.util.UUID;
  *
  * <pre>
  * tcp://127.0.0.1:8090      udp://[::1]:9000       tcp://localhost:0   (port 0: any free port)
+ * tls://example.org:443     (TLS over TCP)
  * unix:///run/app.sock      unix:relative/app.sock
  * unixgram:///tmp/log.sock  unixgram:relative.sock
  * </pre>
  *
  * A bare {@code HOST:PORT} is read as TCP. IPv6 literals go in brackets. Instances are immutable values: two
  * endpoints that print the same are equal.
+ *
+ * <p>{@code tls://} is a TCP endpoint that {@linkplain #isTls() asks for TLS}: its {@link #kind()} is {@link
+ * SocketKind#TCP}, and servers and clients given it speak TLS with their default TLS settings unless told otherwise.
+ * TLS over a Unix stream socket is asked for in the server's or client's configuration instead ({@code --tls}), as no
+ * URI scheme names it.
  */
 public final class Endpoint {
     /** The tutorial's address, where {@code socketkit serve} listens when given none. */
     public static final Endpoint DEFAULT = tcp("127.0.0.1", 8090);
 
+    private static final String TLS_SCHEME = "tls";
+
     private final SocketKind kind;
     private final String host;
     private final int port;
     private final String path;
+    private final boolean tls;
 
-    private Endpoint(SocketKind kind, String host, int port, String path) {
+    private Endpoint(SocketKind kind, String host, int port, String path, boolean tls) {
         this.kind = kind;
         this.host = host;
         this.port = port;
         this.path = path;
+        this.tls = tls;
+    }
+
+    /**
+     * A TLS-over-TCP endpoint, {@code tls://HOST:PORT}; {@code port} 0 asks for any free port when binding.
+     *
+     * @param host a host name or address literal; an IPv6 literal with or without brackets
+     * @param port 0 to 65535
+     * @return the endpoint
+     * @throws IllegalArgumentException if the host is empty or the port out of range
+     */
+    public static Endpoint tls(String host, int port) {
+        return tcp(host, port).withTls(true);
     }
 
     /**
@@ -110,7 +132,7 @@ public final class Endpoint {
             throw new IllegalArgumentException("empty host in " + kind.scheme() + " endpoint");
         }
         checkPort(port, Integer.toString(port));
-        return new Endpoint(kind, bare, port, null);
+        return new Endpoint(kind, bare, port, null, false);
     }
 
     private static Endpoint unix(SocketKind kind, String path) {
@@ -121,7 +143,7 @@ public final class Endpoint {
         if (path.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("NUL character in " + kind.scheme() + " path");
         }
-        return new Endpoint(kind, null, 0, path);
+        return new Endpoint(kind, null, 0, path, false);
     }
 
     /**
@@ -140,11 +162,18 @@ public final class Endpoint {
         }
         int colon = value.indexOf(':');
         int schemeEnd = value.indexOf("://");
+        if (colon == TLS_SCHEME.length() && value.regionMatches(true, 0, TLS_SCHEME, 0, colon)) {
+            String rest = value.substring(colon + 1);
+            if (!rest.startsWith("//")) {
+                throw new IllegalArgumentException("expected tls://HOST:PORT, got '" + text + "'");
+            }
+            return parseHostPort(SocketKind.TCP, rest.substring(2), text).withTls(true);
+        }
         SocketKind kind = colon > 0 ? SocketKind.forScheme(value.substring(0, colon)) : null;
         if (kind == null) {
             if (schemeEnd > 0) {
                 throw new IllegalArgumentException("unknown scheme '" + value.substring(0, schemeEnd) + "' in '" + text
-                        + "'; use tcp, udp, unix or unixgram");
+                        + "'; use tcp, tls, udp, unix or unixgram");
             }
             // A bare HOST:PORT is the form people type after netcat; read it as TCP.
             return parseHostPort(SocketKind.TCP, value, text);
@@ -228,7 +257,7 @@ public final class Endpoint {
         }
         int port = portText.length() > 5 ? 65536 : Integer.parseInt(portText);
         checkPort(port, portText + "' in '" + text);
-        return new Endpoint(kind, host, port, null);
+        return new Endpoint(kind, host, port, null, false);
     }
 
     private static void checkPort(int port, String shown) {
@@ -297,7 +326,7 @@ public final class Endpoint {
      */
     public Endpoint withPort(int newPort) {
         requireInet();
-        return inet(kind, host, newPort);
+        return inet(kind, host, newPort).withTls(tls);
     }
 
     /**
@@ -330,6 +359,31 @@ public final class Endpoint {
         }
     }
 
+    /**
+     * {@return whether this is a {@code tls://} endpoint}
+     */
+    public boolean isTls() {
+        return tls;
+    }
+
+    /**
+     * A copy that asks for TLS ({@code tls://}) or not ({@code tcp://}).
+     *
+     * @param useTls whether the copy asks for TLS
+     * @return the copy; this endpoint if it already is as asked
+     * @throws IllegalArgumentException if TLS is asked for on anything but a TCP endpoint (for Unix stream sockets, ask
+     *     the server's or client's configuration; datagram sockets have no TLS, and DTLS is not offered)
+     */
+    public Endpoint withTls(boolean useTls) {
+        if (useTls == tls) {
+            return this;
+        }
+        if (useTls && kind != SocketKind.TCP) {
+            throw new IllegalArgumentException("tls:// names TLS over TCP only, not " + kind.scheme() + " endpoints");
+        }
+        return new Endpoint(kind, host, port, path, useTls);
+    }
+
     /** The URI form, which {@link #parse} reads back. */
     @Override
     public String toString() {
@@ -337,7 +391,7 @@ public final class Endpoint {
             return path.startsWith("/") ? kind.scheme() + "://" + path : kind.scheme() + ":" + path;
         }
         String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return kind.scheme() + "://" + shownHost + ":" + port;
+        return (tls ? TLS_SCHEME : kind.scheme()) + "://" + shownHost + ":" + port;
     }
 
     @Override

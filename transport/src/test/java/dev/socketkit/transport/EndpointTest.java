@@ -31,6 +31,8 @@ class EndpointTest {
                 Arguments.of("tcp://[::1]:8090", "tcp://[::1]:8090"),
                 Arguments.of("[::1]:8090", "tcp://[::1]:8090"),
                 Arguments.of("tcp://[fe80::1%eth0]:22", "tcp://[fe80::1%eth0]:22"),
+                Arguments.of("tls://example.com:443", "tls://example.com:443"),
+                Arguments.of("TLS://[::1]:8443", "tls://[::1]:8443"),
                 Arguments.of("udp://[::1]:9000", "udp://[::1]:9000"),
                 Arguments.of("udp://0.0.0.0:65535", "udp://0.0.0.0:65535"),
                 Arguments.of("unix:///tmp/a.sock", "unix:///tmp/a.sock"),
@@ -54,6 +56,34 @@ class EndpointTest {
         Endpoint reread = Endpoint.parse(endpoint.toString());
         assertEquals(endpoint, reread);
         assertEquals(canonical, reread.toString());
+    }
+
+    @Test
+    void aTlsEndpointIsTcpThatAsksForTls() {
+        Endpoint tls = Endpoint.parse("tls://127.0.0.1:8443");
+        assertAll(
+                () -> assertEquals(SocketKind.TCP, tls.kind()),
+                () -> assertTrue(tls.isTls()),
+                () -> assertEquals("127.0.0.1", tls.host()),
+                () -> assertEquals(8443, tls.port()),
+                () -> assertEquals(Endpoint.tls("127.0.0.1", 8443), tls),
+                () -> assertNotEquals(Endpoint.tcp("127.0.0.1", 8443), tls),
+                () -> assertEquals(Endpoint.tcp("127.0.0.1", 8443), tls.withTls(false)),
+                () -> assertEquals(tls, Endpoint.tcp("127.0.0.1", 8443).withTls(true)),
+                () -> assertEquals("tls://127.0.0.1:9", tls.withPort(9).toString()),
+                () -> assertEquals(false, Endpoint.parse("tcp://127.0.0.1:1").isTls()));
+    }
+
+    @Test
+    void onlyTcpEndpointsCanAskForTls() {
+        IllegalArgumentException udp = assertThrows(IllegalArgumentException.class, () -> Endpoint.udp("127.0.0.1", 9)
+                .withTls(true));
+        assertEquals("tls:// names TLS over TCP only, not udp endpoints", udp.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Endpoint.unix("/tmp/a.sock")
+                .withTls(true));
+        IllegalArgumentException noSlashes =
+                assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("tls:example.com:443"));
+        assertEquals("expected tls://HOST:PORT, got 'tls:example.com:443'", noSlashes.getMessage());
     }
 
     @Test
