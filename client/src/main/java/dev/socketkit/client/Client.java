@@ -3,10 +3,14 @@ package dev.socketkit.client;
 import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.StreamReads;
+import dev.socketkit.transport.internal.TlsContexts;
+import dev.socketkit.transport.internal.TlsEndOfInput;
+import dev.socketkit.transport.internal.TlsFailures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,6 +21,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,11 +30,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 
 /**
  * One connection to a server (for datagram sockets, one socket that talks to one server). Blocking calls ({@link
@@ -97,6 +106,8 @@ public final class Client implements AutoCloseable {
                     null);
         });
 
+        TlsConfig tls = config.effectiveTls().orElse(null);
+        SslContext tlsContext = tls == null ? null : tlsContext(tls, name);
         Inbox inbox = new Inbox(config.inboxLimit());
         EventLoopGroup group = transport.newEventLoopGroup(1, "socketkit-client");
         Path ownSocketFile = Bootstraps.clientBindPath(kind).orElse(null);
@@ -107,6 +118,18 @@ public final class Client implements AutoCloseable {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (tlsContext != null) {
+                                ch.pipeline()
+                                        .addLast(
+                                                TLS_HANDLER,
+                                                TlsContexts.newClientHandler(
+                                                        tlsContext,
+                                                        tls,
+                                                        ch.alloc(),
+                                                        tlsHost(endpoint),
+                                                        tlsPort(endpoint)));
+                                ch.pipeline().addLast(new TlsEndOfInput());
+                            }
                             config.framing().addTo(ch.pipeline());
                             ch.pipeline()
                                     .addLast(new InboxHandler(
@@ -130,12 +153,67 @@ public final class Client implements AutoCloseable {
             if (!connected.isSuccess()) {
                 throw Failures.describe(name, connected.cause());
             }
+            if (tlsContext != null) {
+                awaitHandshake(connected.channel(), config, name);
+            }
             return new Client(config, transport, group, connected.channel(), inbox, ownSocketFile);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
             deleteQuietly(ownSocketFile);
             throw e;
         }
+    }
+
+    /** The name of the {@code SslHandler} in a TLS client's pipeline. */
+    private static final String TLS_HANDLER = "tls";
+
+    private static SslContext tlsContext(TlsConfig tls, String name) {
+        try {
+            return TlsContexts.forClient(tls);
+        } catch (SSLException e) {
+            throw new ClientException(Reason.TLS, name + ": cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The host a TLS client checks the certificate against and sends as SNI, unless the config names another. */
+    private static String tlsHost(Endpoint endpoint) {
+        return endpoint.kind().isUnix() ? "localhost" : endpoint.host();
+    }
+
+    private static int tlsPort(Endpoint endpoint) {
+        return endpoint.kind().isUnix() ? -1 : endpoint.port();
+    }
+
+    /**
+     * Waits for the TLS handshake, within what is left of the connect timeout; a refused handshake is one line naming
+     * the endpoint and the cause.
+     */
+    private static void awaitHandshake(Channel channel, ClientConfig config, String name) {
+        SslHandler tls = (SslHandler) channel.pipeline().get(TLS_HANDLER);
+        io.netty.util.concurrent.Future<Channel> done = tls.handshakeFuture();
+        if (!done.awaitUninterruptibly(config.connectTimeout().toMillis() + 1000)) {
+            channel.close();
+            throw new ClientException(Reason.TIMED_OUT, "TLS handshake with " + name + " timed out", null);
+        }
+        if (!done.isSuccess()) {
+            channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            throw new ClientException(Reason.TLS, TlsFailures.describe(name, done.cause()), done.cause());
+        }
+    }
+
+    /**
+     * {@return the TLS session, once the handshake is done; empty for a plain connection} It tells the protocol
+     * ({@code TLSv1.3}), the cipher suite and the server's certificates, as {@code send -v} prints them.
+     */
+    public Optional<SSLSession> tlsSession() {
+        SslHandler tls = (SslHandler) channel.pipeline().get(TLS_HANDLER);
+        return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
+    }
+
+    /** {@return the protocol the server chose by ALPN, if TLS is on and one was agreed} */
+    public Optional<String> applicationProtocol() {
+        SslHandler tls = (SslHandler) channel.pipeline().get(TLS_HANDLER);
+        return tls == null ? Optional.empty() : Optional.ofNullable(tls.applicationProtocol());
     }
 
     /** {@return the endpoint this client talks to} */
@@ -306,6 +384,12 @@ public final class Client implements AutoCloseable {
     public void shutdownOutput() {
         if (!(channel instanceof DuplexChannel duplex)) {
             throw new IllegalStateException(config.endpoint().kind().scheme() + " sockets cannot half-close");
+        }
+        SslHandler tls = (SslHandler) channel.pipeline().get(TLS_HANDLER);
+        if (tls != null) {
+            // close_notify first: a TLS peer reads a bare FIN as a truncation, not as the end of the data. TLS 1.3
+            // keeps the other direction open for the answers; TLS 1.2 has no half-close, and its peer closes both.
+            await(toCompletable(tls.closeOutbound()), config.readTimeout(), "shutting down output to");
         }
         await(toCompletable(duplex.shutdownOutput()), config.readTimeout(), "shutting down output to");
     }

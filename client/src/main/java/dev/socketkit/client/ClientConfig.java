@@ -4,11 +4,13 @@ import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a client connects with. Immutable: each {@code withX} returns a changed copy.
@@ -28,6 +30,8 @@ import java.util.Objects;
  *     caller takes data is slowed down by flow control (TCP's window; datagrams the OS cannot queue are dropped)
  *     instead of filling the heap. One read more may arrive before reading stops, so the bytes held can pass the limit
  *     by one read (at most the buffer size, 64 KiB when automatic) or one frame
+ * @param tls how the client speaks TLS, or null for plain text; a {@code tls://} endpoint without it uses {@link
+ *     TlsConfig#client()}: the system's trust store, and the server's certificate must name the host
  */
 public record ClientConfig(
         Endpoint endpoint,
@@ -38,7 +42,8 @@ public record ClientConfig(
         Duration connectTimeout,
         Duration readTimeout,
         Duration exchangeTimeout,
-        int inboxLimit) {
+        int inboxLimit,
+        TlsConfig tls) {
 
     /** The default {@link #inboxLimit()}: 256 KiB, four reads or frames of the default 64 KiB. */
     public static final int DEFAULT_INBOX_LIMIT = 256 * 1024;
@@ -55,6 +60,7 @@ public record ClientConfig(
      * @param readTimeout how long any single wait may take; positive
      * @param exchangeTimeout how long one whole exchange may take; positive
      * @param inboxLimit how many bytes of received frames are held before reading stops; positive
+     * @param tls how the client speaks TLS, or null for plain text (or a {@code tls://} endpoint's defaults)
      * @throws IllegalArgumentException naming the value that is out of range
      */
     public ClientConfig {
@@ -97,7 +103,8 @@ public record ClientConfig(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(30),
-                DEFAULT_INBOX_LIMIT);
+                DEFAULT_INBOX_LIMIT,
+                null);
     }
 
     /**
@@ -109,7 +116,44 @@ public record ClientConfig(
     public ClientConfig validate() {
         framing.checkApplies(endpoint.kind().isDatagram(), endpoint.kind().scheme());
         SocketSetting.checkKinds(socketOptions, endpoint.kind());
+        if (tls != null && endpoint.kind().isDatagram()) {
+            throw new IllegalArgumentException("TLS needs a stream endpoint (tcp://, tls://, unix://), not "
+                    + endpoint.kind().scheme() + "; DTLS for datagram sockets is not offered");
+        }
         return this;
+    }
+
+    /**
+     * {@return how the client speaks TLS, if it does}: as set with {@link #withTls}, or {@link TlsConfig#client()} for a
+     * {@code tls://} endpoint
+     */
+    public Optional<TlsConfig> effectiveTls() {
+        if (tls == null && endpoint.isTls()) {
+            return Optional.of(TlsConfig.client());
+        }
+        return Optional.ofNullable(tls);
+    }
+
+    /**
+     * A copy that speaks TLS, as {@code config} says: whom to trust (the system's trust store, extra CAs, one pinned
+     * certificate, or no one with {@code insecure()}), the name to check and send (SNI), a client certificate, ALPN
+     * protocols and the engine. Works on TCP and Unix stream endpoints.
+     *
+     * @param config the client's TLS settings; null for plain text
+     * @return the copy
+     */
+    public ClientConfig withTls(TlsConfig config) {
+        return new ClientConfig(
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                config);
     }
 
     /**
@@ -128,7 +172,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                tls);
     }
 
     /**
@@ -147,7 +192,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                tls);
     }
 
     /**
@@ -166,7 +212,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                tls);
     }
 
     /**
@@ -185,7 +232,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                tls);
     }
 
     /**
@@ -199,7 +247,7 @@ public record ClientConfig(
         more.removeIf(existing -> existing.name().equals(setting.name()));
         more.add(setting);
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout, inboxLimit);
+                endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout, inboxLimit, tls);
     }
 
     /**
@@ -210,7 +258,16 @@ public record ClientConfig(
      */
     public ClientConfig withConnectTimeout(Duration newTimeout) {
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout, exchangeTimeout, inboxLimit);
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                newTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                tls);
     }
 
     /**
@@ -229,7 +286,8 @@ public record ClientConfig(
                 connectTimeout,
                 newTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                tls);
     }
 
     /**
@@ -240,7 +298,16 @@ public record ClientConfig(
      */
     public ClientConfig withExchangeTimeout(Duration newTimeout) {
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, newTimeout, inboxLimit);
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                newTimeout,
+                inboxLimit,
+                tls);
     }
 
     /**
@@ -259,6 +326,7 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                newLimit);
+                newLimit,
+                tls);
     }
 }

@@ -21,6 +21,12 @@ public final class ClientException extends RuntimeException {
         TIMED_OUT,
         /** The peer closed the connection before the expected data arrived. */
         CLOSED,
+        /**
+         * The TLS handshake failed: the server's certificate is untrusted, expired or for another name, the pin does
+         * not match, the two sides share no version, cipher or ALPN protocol, the server wants a client certificate,
+         * or the peer does not speak TLS.
+         */
+        TLS,
         /** Any other I/O failure. */
         IO
     }

@@ -2,6 +2,7 @@ package dev.socketkit.client;
 
 import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.transport.internal.Failures.Kind;
+import dev.socketkit.transport.internal.TlsFailures;
 
 /**
  * Turns Netty's and the JDK's exceptions into a {@link ClientException} whose one line a user can read; the text is
@@ -13,6 +14,9 @@ final class Failures {
     static ClientException describe(String endpoint, Throwable failure) {
         if (failure instanceof ClientException known) {
             return known;
+        }
+        if (TlsFailures.isTls(failure)) {
+            return new ClientException(Reason.TLS, TlsFailures.describe(endpoint, failure), failure);
         }
         Kind kind = dev.socketkit.transport.internal.Failures.kind(failure);
         String text = dev.socketkit.transport.internal.Failures.describe(kind, endpoint, failure);

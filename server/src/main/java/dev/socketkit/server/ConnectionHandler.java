@@ -1,5 +1,6 @@
 package dev.socketkit.server;
 
+import dev.socketkit.transport.internal.TlsFailures;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -96,6 +97,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             String more = guards.line(GuardLog.Line.RESOURCE_FAILURE);
             if (more != null) {
                 LOG.warn("closing {}: {}{}", peer, SocketFailures.describeResource(cause), more);
+            }
+        } else if (TlsFailures.isTls(cause)) {
+            String more = guards.acted(Guard.TLS_FAILURE);
+            if (more != null) {
+                LOG.warn("closing {}{}", TlsFailures.describe(peer, cause), more);
             }
         } else if (cause instanceof TooLongFrameException) {
             String more = guards.line(GuardLog.Line.BAD_FRAME);

@@ -20,6 +20,11 @@ public enum Guard {
     /** Accepting failed, most often for want of file descriptors; accepting paused for a second. */
     ACCEPT_FAILED("failed accepts"),
     /**
+     * A TLS connection failed: its handshake was refused (no shared version or cipher, a client certificate missing or
+     * untrusted, not TLS at all) or did not finish within 10 seconds, or a record did not decrypt.
+     */
+    TLS_FAILURE("TLS failures"),
+    /**
      * A datagram from a source that answers everything (ports 0, 7, 9, 13, 17, 19, 37), from the server's own socket,
      * or from a broadcast, multicast or wildcard address: answering could start a loop between two servers.
      */

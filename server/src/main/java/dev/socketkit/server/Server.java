@@ -4,6 +4,7 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
+import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
@@ -12,7 +13,9 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +44,7 @@ public final class Server implements AutoCloseable {
     private final Set<Channel> connections;
     private final Counters counters;
     private final ExecutorService workers;
+    private final ServerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Server(
@@ -52,7 +56,8 @@ public final class Server implements AutoCloseable {
             UnixSocketFile socketFile,
             Set<Channel> connections,
             Counters counters,
-            ExecutorService workers) {
+            ExecutorService workers,
+            ServerTls tls) {
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -62,6 +67,7 @@ public final class Server implements AutoCloseable {
         this.connections = connections;
         this.counters = counters;
         this.workers = workers;
+        this.tls = tls;
     }
 
     /**
@@ -100,7 +106,17 @@ public final class Server implements AutoCloseable {
         Counters counters = new Counters();
         ServerHandler handler = config.handler().orElseGet(() -> config.kind().handlerFactory(config));
         ExecutorService workers = handler instanceof BlockingHandler ? Workers.newExecutor() : null;
-        ServerInitializer initializer = new ServerInitializer(config, handler, workers, counters);
+        ServerTls tls;
+        try {
+            tls = config.tls().isPresent() ? ServerBootstraps.tls(config) : null;
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+            throw e;
+        }
+        ServerInitializer initializer = new ServerInitializer(config, handler, workers, counters, tls);
         try {
             AbstractBootstrap<?, ?> bootstrap = kind.isStream()
                     ? ServerBootstraps.stream(config, transport, group, connections, initializer)
@@ -116,7 +132,10 @@ public final class Server implements AutoCloseable {
                 ServerBootstraps.publish(
                         channel, bindTo, requested, config.unixMode().getAsInt());
             }
-            Endpoint actual = kind.isUnix() ? requested : Endpoint.of(kind, (InetSocketAddress) channel.localAddress());
+            Endpoint actual = kind.isUnix()
+                    ? requested
+                    : Endpoint.of(kind, (InetSocketAddress) channel.localAddress())
+                            .withTls(requested.isTls());
             UnixSocketFile socketFile = kind.isUnix() ? UnixSocketFile.bound(Path.of(requested.path())) : null;
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
@@ -127,10 +146,19 @@ public final class Server implements AutoCloseable {
                         config.framing(),
                         ServerBootstraps.options(channel));
             }
+            if (tls != null) {
+                LOG.info(
+                        "TLS on {}: {} certificate {}, sha256 {}",
+                        actual,
+                        config.tls().get().isSelfSigned() ? "self-signed" : "the",
+                        tls.subject(),
+                        tls.fingerprint());
+            }
             if (!config.isLocalOnly()) {
                 LOG.info("{} is reachable from other hosts; guards: {}", actual, config.describeGuards());
             }
-            return new Server(config, transport, group, channel, actual, socketFile, connections, counters, workers);
+            return new Server(
+                    config, transport, group, channel, actual, socketFile, connections, counters, workers, tls);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
             if (workers != null) {
@@ -146,6 +174,15 @@ public final class Server implements AutoCloseable {
     /** {@return where the server listens: the requested endpoint, with the real port when port 0 was asked for} */
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    /**
+     * {@return the certificate the server presents to new TLS connections now; empty without TLS} With certificate
+     * files, this is the one last read from them; a self-signed server's is the one it made at start, which clients
+     * can trust or pin.
+     */
+    public Optional<X509Certificate> tlsCertificate() {
+        return tls == null ? Optional.empty() : Optional.of(tls.certificate());
     }
 
     /** {@return the transport the server runs on} */

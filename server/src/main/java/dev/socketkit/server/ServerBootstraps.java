@@ -5,6 +5,7 @@ import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -74,6 +76,21 @@ final class ServerBootstraps {
                                 2 * DatagramLimits.maxDatagram(kind), 4 * DatagramLimits.maxDatagram(kind)))
                 .handler(initializer.datagrams());
         return Bootstraps.applyOptions(bootstrap, config.socketOptions());
+    }
+
+    /**
+     * The server's TLS state, made before binding so that a bad certificate or key stops the start: a self-signed
+     * certificate is made now, for the host the server binds.
+     *
+     * @throws ServerException if the engine refuses the certificate or key, naming the cause
+     */
+    static ServerTls tls(ServerConfig config) {
+        Endpoint endpoint = config.endpoint();
+        try {
+            return ServerTls.start(config.tls().orElseThrow(), endpoint.kind().isUnix() ? null : endpoint.host());
+        } catch (SSLException e) {
+            throw new ServerException("cannot serve TLS on " + endpoint + ": " + e.getMessage(), e);
+        }
     }
 
     /**

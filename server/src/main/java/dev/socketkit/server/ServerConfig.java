@@ -4,6 +4,7 @@ import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Durations;
 import dev.socketkit.transport.internal.OpenFiles;
 import dev.socketkit.transport.internal.Sizes;
@@ -74,6 +75,7 @@ public final class ServerConfig {
     private final Integer datagramRate;
     private final Boolean amplificationLimit;
     private final Integer unixMode;
+    private final TlsConfig tls;
 
     private ServerConfig(Draft draft) {
         this.kind = Objects.requireNonNull(draft.kind, "kind");
@@ -97,6 +99,7 @@ public final class ServerConfig {
         this.datagramRate = draft.datagramRate;
         this.amplificationLimit = draft.amplificationLimit;
         this.unixMode = draft.unixMode;
+        this.tls = draft.tls;
         if (unixMode != null && (unixMode < 0 || unixMode > 0777)) {
             throw new IllegalArgumentException(
                     "unix socket mode " + Integer.toOctalString(unixMode) + " is out of range 0-777 (octal)");
@@ -178,6 +181,16 @@ public final class ServerConfig {
                     + endpoint.kind().scheme());
         }
         SocketSetting.checkKinds(socketOptions, endpoint.kind());
+        if (tls != null) {
+            if (endpoint.kind().isDatagram()) {
+                throw new IllegalArgumentException("TLS needs a stream endpoint (tcp://, tls://, unix://), not "
+                        + endpoint.kind().scheme() + "; DTLS for datagram sockets is not offered");
+            }
+            if (tls.privateKey().isEmpty() && !tls.isSelfSigned()) {
+                throw new IllegalArgumentException("a TLS server needs a certificate and key (PEM files, PEM text or"
+                        + " a key store), or TlsConfig.selfSigned()");
+            }
+        }
         return this;
     }
 
@@ -323,6 +336,32 @@ public final class ServerConfig {
      */
     public OptionalInt unixMode() {
         return unixMode == null ? OptionalInt.empty() : OptionalInt.of(unixMode);
+    }
+
+    /**
+     * {@return how the server speaks TLS, if it does} Set with {@link #withTls}; a {@code tls://} endpoint without it
+     * means {@link TlsConfig#selfSigned()}. Every stream connection then begins with a TLS handshake, and the handlers
+     * see the decrypted bytes exactly as over plain TCP; a client's {@code close_notify} ends its input as a FIN does.
+     */
+    public Optional<TlsConfig> tls() {
+        if (tls == null && endpoint.isTls()) {
+            return Optional.of(TlsConfig.selfSigned());
+        }
+        return Optional.ofNullable(tls);
+    }
+
+    /**
+     * A copy that speaks TLS on every connection, with {@code config}'s certificate (or a self-signed one it makes at
+     * start), client-certificate requirement, ALPN protocols and engine. Works on TCP and Unix stream endpoints. A
+     * certificate and key read from files are read again when the files change: new connections get the new
+     * certificate, open ones keep theirs.
+     *
+     * @param config the server's TLS settings: it must have an identity, or be {@link TlsConfig#selfSigned()}
+     * @return the copy
+     */
+    public ServerConfig withTls(TlsConfig config) {
+        Objects.requireNonNull(config, "config");
+        return edit(draft -> draft.tls = config);
     }
 
     /**
@@ -624,7 +663,8 @@ public final class ServerConfig {
 
     @Override
     public String toString() {
-        return describeHandler() + " server on " + endpoint + " (framing " + framing + ", io " + io.id() + ")";
+        return describeHandler() + " server on " + endpoint + " (framing " + framing + ", io " + io.id()
+                + (tls().isPresent() ? ", tls" : "") + ")";
     }
 
     private ServerConfig edit(Consumer<Draft> change) {
@@ -656,6 +696,7 @@ public final class ServerConfig {
         Integer datagramRate;
         Boolean amplificationLimit;
         Integer unixMode;
+        TlsConfig tls;
 
         Draft() {}
 
@@ -681,6 +722,7 @@ public final class ServerConfig {
             datagramRate = from.datagramRate;
             amplificationLimit = from.amplificationLimit;
             unixMode = from.unixMode;
+            tls = from.tls;
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.socketkit.server;
 
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.internal.ServerTls;
+import dev.socketkit.transport.internal.TlsEndOfInput;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -19,6 +21,9 @@ import org.apache.logging.log4j.Logger;
 final class ServerInitializer {
     private static final Logger LOG = LogManager.getLogger(Server.class);
 
+    /** The name of a TLS connection's {@code SslHandler} in its pipeline, for handlers that ask about the session. */
+    static final String TLS_HANDLER = "tls";
+
     final ServerConfig config;
     final ServerHandler handler;
     final ExecutorService workers;
@@ -30,11 +35,22 @@ final class ServerInitializer {
     final DatagramFailures datagramFailures;
     final GuardLog guards;
     final ConnectionLimit limit;
+    private final ServerTls tls;
     private final boolean deadlines;
 
     /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
     ServerInitializer(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
+        this(config, handler, workers, counters, null);
+    }
+
+    /**
+     * As above, and with {@code tls} (null for none) every stream connection begins with a TLS handshake: the
+     * certificate comes from {@code tls} as it is when the connection is accepted.
+     */
+    ServerInitializer(
+            ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters, ServerTls tls) {
         this.config = config;
+        this.tls = tls;
         this.handler = handler;
         this.workers = workers;
         this.counters = counters;
@@ -82,11 +98,16 @@ final class ServerInitializer {
     }
 
     /**
-     * Adds a stream connection's handlers, in order: byte counter, deadlines (unless every timeout is off), frame codec,
-     * frame counter (one counter of both when the framing is raw and has no codec), message log (DEBUG only), the
-     * server's handler, and the connection handler.
+     * Adds a stream connection's handlers, in order: TLS (when on: the engine, then {@link TlsEndOfInput}), byte
+     * counter (of decrypted bytes), deadlines (unless every timeout is off), frame codec, frame counter (one counter of
+     * both when the framing is raw and has no codec), message log (DEBUG only), the server's handler, and the
+     * connection handler.
      */
     void addStreamHandlers(ChannelPipeline pipeline) {
+        if (tls != null) {
+            pipeline.addLast(TLS_HANDLER, tls.newHandler(pipeline.channel().alloc()));
+            pipeline.addLast(new TlsEndOfInput());
+        }
         boolean raw = config.framing().kind() == Framing.Kind.RAW;
         pipeline.addLast(raw ? bytesAndFrames : bytes);
         if (deadlines) {

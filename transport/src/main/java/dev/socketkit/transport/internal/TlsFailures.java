@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * Turns a failed TLS handshake into the one line a user reads, naming the peer and the cause, for either engine and
@@ -263,5 +264,20 @@ public final class TlsFailures {
             root = next(root);
         }
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    /**
+     * Whether {@code failure} came from TLS: a refused or timed-out handshake, or a record that does not decrypt.
+     *
+     * @param failure what a connection failed with
+     * @return whether an {@link SSLException} is in its cause chain
+     */
+    public static boolean isTls(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
