@@ -321,8 +321,9 @@ public final class TlsConfig {
 
     /**
      * The name to ask for (SNI) and to check the server's certificate against, instead of the endpoint's host: for
-     * connecting to an address whose certificate carries a host name. An IP address here is checked against the
-     * certificate's IP entries and not sent as SNI, which carries host names only.
+     * connecting to an address whose certificate carries a host name. SNI carries host names with a dot only, so an IP
+     * address (checked against the certificate's IP entries) or a single-label name such as {@code localhost} is
+     * checked but not sent. When pinned or insecure, the name is only sent, not checked.
      *
      * @param name a host name or IP address
      * @return the changed copy
@@ -386,7 +387,9 @@ public final class TlsConfig {
 
     /**
      * The application protocols to negotiate with ALPN, most preferred first (e.g. {@code h2}, {@code http/1.1}).
-     * When both sides name protocols and none is common, the handshake fails. Empty (the default) offers none.
+     * Empty (the default) offers none. A server picks the first of its own that the client also offers, and refuses a
+     * client that offers protocols but none of its (on the OpenSSL engine it cannot refuse, and goes on with none); a
+     * client fails the connection when the server picks none of its protocols, including a server without ALPN.
      *
      * @param protocols protocol names, 1 to 255 bytes each
      * @return the changed copy

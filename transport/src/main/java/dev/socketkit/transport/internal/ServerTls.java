@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.apache.logging.log4j.LogManager;
@@ -52,15 +53,18 @@ public final class ServerTls {
 
     private final TlsConfig config;
     private final LongSupplier nanoTime;
+    private final Consumer<String> warnings;
     private final AtomicLong lastCheck;
     private volatile Current current;
     // Guarded by this: the stamps of the files when they were last read, successfully or not.
     private Stamp chainStamp;
     private Stamp keyStamp;
 
-    ServerTls(TlsConfig config, String bindHost, LongSupplier nanoTime) throws SSLException {
+    /** For tests: a clock to move by hand, and a sink that sees each warning as logged. */
+    ServerTls(TlsConfig config, String bindHost, LongSupplier nanoTime, Consumer<String> warnings) throws SSLException {
         this.config = Objects.requireNonNull(config, "config");
         this.nanoTime = nanoTime;
+        this.warnings = warnings;
         this.lastCheck = new AtomicLong(nanoTime.getAsLong());
         Certificates.Issued identity;
         if (config.isSelfSigned()) {
@@ -91,7 +95,7 @@ public final class ServerTls {
      * @throws IllegalStateException if the config asks for OpenSSL and it does not load here
      */
     public static ServerTls start(TlsConfig config, String bindHost) throws SSLException {
-        return new ServerTls(config, bindHost, System::nanoTime);
+        return new ServerTls(config, bindHost, System::nanoTime, LOG::warn);
     }
 
     private static List<String> selfSignedNames(String bindHost) {
@@ -159,12 +163,8 @@ public final class ServerTls {
             identity = Certificates.readPemFiles(chainFile, keyFile);
             context = TlsContexts.forServer(config, identity);
         } catch (IllegalArgumentException | SSLException e) {
-            LOG.warn(
-                    "keeping the current TLS certificate ({}): cannot reload {} and {}: {}",
-                    Certificates.sha256Fingerprint(certificate()),
-                    chainFile,
-                    keyFile,
-                    e.getMessage());
+            warnings.accept("keeping the current TLS certificate (" + Certificates.sha256Fingerprint(certificate())
+                    + "): cannot reload " + chainFile + " and " + keyFile + ": " + e.getMessage());
             return false;
         }
         current = new Current(context, identity);

@@ -173,6 +173,35 @@ class TlsHandshakeTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(
+            value = TlsEngine.class,
+            names = {"JDK", "OPENSSL"})
+    void checksHostNamesUnlessPinnedOrInsecure(TlsEngine engine) throws Exception {
+        assumeAvailable(engine);
+        String pin = Certificates.sha256Fingerprint(GOOD.certificate());
+        assertAll(
+                () -> assertEquals("HTTPS", endpointIdentification(TRUSTING_CA.withEngine(engine))),
+                () -> assertEquals(
+                        "HTTPS", endpointIdentification(TlsConfig.client().withEngine(engine))),
+                () -> assertEquals(
+                        null,
+                        endpointIdentification(TlsConfig.client().withPin(pin).withEngine(engine))),
+                () -> assertEquals(
+                        null,
+                        endpointIdentification(TlsConfig.client().insecure().withEngine(engine))));
+    }
+
+    private static String endpointIdentification(TlsConfig config) throws Exception {
+        SslHandler handler = TlsContexts.newClientHandler(
+                TlsContexts.forClient(config), config, ByteBufAllocator.DEFAULT, "service.example", 443);
+        try {
+            return handler.engine().getSSLParameters().getEndpointIdentificationAlgorithm();
+        } finally {
+            ReferenceCountUtil.release(handler.engine());
+        }
+    }
+
     /**
      * The protocol versions an engine has enabled. Netty's OpenSSL engine always lists SSLv2Hello too, a ClientHello
      * format rather than a version, which BoringSSL never accepts (there is no SSLv2 in it); the TLS 1.1 tests show
