@@ -101,7 +101,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (TlsFailures.isTls(cause)) {
             String more = guards.acted(Guard.TLS_FAILURE);
             if (more != null) {
-                LOG.warn("closing {}{}", TlsFailures.describe(peer, cause), more);
+                LOG.warn("{}; closed{}", TlsFailures.describe(peer, cause), more);
             }
         } else if (cause instanceof TooLongFrameException) {
             String more = guards.line(GuardLog.Line.BAD_FRAME);

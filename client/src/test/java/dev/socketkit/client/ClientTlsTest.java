@@ -1,0 +1,71 @@
+package dev.socketkit.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.client.ClientException.Reason;
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.TlsConfig;
+import dev.socketkit.transport.internal.Certificates;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The client over TLS against a real server: pinned, refused, and talking to a plain server. */
+class ClientTlsTest {
+    @Test
+    void aPinnedClientEchoesAndKnowsItsSession() {
+        try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoint.parse("tls://127.0.0.1:0")));
+                Client client = Client.connect(pinned(server, server.endpoint()))) {
+            assertEquals("hello", client.request("hello"));
+            assertTrue(List.of("TLSv1.3", "TLSv1.2")
+                    .contains(client.tlsSession().orElseThrow().getProtocol()));
+            client.send("last");
+            client.shutdownOutput(); // close_notify: the server answers what is left, then closes
+            assertEquals("last", new String(client.receiveUntilClosed().get(0)));
+        }
+    }
+
+    @Test
+    void aTlsEndpointTrustsOnlyTheSystemStoreSoASelfSignedServerIsRefusedInOneLine() {
+        try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoint.parse("tls://127.0.0.1:0")))) {
+            ClientException refused = assertThrows(
+                    ClientException.class,
+                    () -> Client.connect(ClientConfig.defaults().withEndpoint(server.endpoint())));
+            assertEquals(Reason.TLS, refused.reason());
+            assertEquals(
+                    server.endpoint() + ": TLS certificate not trusted: self-signed or issued by an unknown CA (trust"
+                            + " its CA, or pin its SHA-256 fingerprint)",
+                    refused.getMessage());
+        }
+    }
+
+    @Test
+    void aTlsClientOfAPlainServerSaysTheServerDoesNotSpeakTls() {
+        try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoint.tcp("127.0.0.1", 0)))) {
+            Endpoint asTls = server.endpoint().withTls(true);
+            ClientException refused = assertThrows(ClientException.class, () -> Client.connect(pinned(server, asTls)));
+            assertEquals(Reason.TLS, refused.reason());
+            assertTrue(refused.getMessage().startsWith(asTls.toString()), refused.getMessage());
+        }
+    }
+
+    @Test
+    void tlsOnADatagramEndpointIsRefusedBeforeConnecting() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ClientConfig.defaults()
+                .withEndpoint(Endpoint.udp("127.0.0.1", 9))
+                .withTls(TlsConfig.client())
+                .validate());
+        assertTrue(refused.getMessage().contains("DTLS"), refused.getMessage());
+    }
+
+    private static ClientConfig pinned(Server server, Endpoint endpoint) {
+        String pin =
+                server.tlsCertificate().map(Certificates::sha256Fingerprint).orElse("00".repeat(32));
+        return ClientConfig.defaults()
+                .withEndpoint(endpoint)
+                .withTls(TlsConfig.client().withPin(pin));
+    }
+}
