@@ -1,6 +1,7 @@
 package dev.socketkit.client;
 
 import dev.socketkit.codec.Framing;
+import dev.socketkit.codec.ProxyVersion;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a client connects with. Immutable: each {@code withX} returns a changed copy.
@@ -28,6 +30,8 @@ import java.util.Objects;
  *     caller takes data is slowed down by flow control (TCP's window; datagrams the OS cannot queue are dropped)
  *     instead of filling the heap. One read more may arrive before reading stops, so the bytes held can pass the limit
  *     by one read (at most the buffer size, 64 KiB when automatic) or one frame
+ * @param proxyHeader the PROXY protocol header written first on each stream connection, as a proxy would send it for
+ *     this client, for a server behind HAProxy; empty for none
  */
 public record ClientConfig(
         Endpoint endpoint,
@@ -38,7 +42,8 @@ public record ClientConfig(
         Duration connectTimeout,
         Duration readTimeout,
         Duration exchangeTimeout,
-        int inboxLimit) {
+        int inboxLimit,
+        Optional<ProxyVersion> proxyHeader) {
 
     /** The default {@link #inboxLimit()}: 256 KiB, four reads or frames of the default 64 KiB. */
     public static final int DEFAULT_INBOX_LIMIT = 256 * 1024;
@@ -55,6 +60,7 @@ public record ClientConfig(
      * @param readTimeout how long any single wait may take; positive
      * @param exchangeTimeout how long one whole exchange may take; positive
      * @param inboxLimit how many bytes of received frames are held before reading stops; positive
+     * @param proxyHeader the PROXY header written first on each stream connection; empty for none
      * @throws IllegalArgumentException naming the value that is out of range
      */
     public ClientConfig {
@@ -62,6 +68,7 @@ public record ClientConfig(
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(io, "io");
         socketOptions = List.copyOf(socketOptions);
+        Objects.requireNonNull(proxyHeader, "proxyHeader");
         if (bufferSize < 0 || bufferSize > Sizes.MAX_READ_BUFFER) {
             throw new IllegalArgumentException(
                     "buffer size " + bufferSize + " is out of range 1-" + Sizes.MAX_READ_BUFFER);
@@ -83,7 +90,7 @@ public record ClientConfig(
 
     /**
      * The defaults: {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read, 30 s
-     * per exchange, and at most {@link #DEFAULT_INBOX_LIMIT} bytes received and not yet taken.
+     * per exchange, at most {@link #DEFAULT_INBOX_LIMIT} bytes received and not yet taken, and no PROXY header.
      *
      * @return the default configuration
      */
@@ -97,11 +104,13 @@ public record ClientConfig(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(30),
-                DEFAULT_INBOX_LIMIT);
+                DEFAULT_INBOX_LIMIT,
+                Optional.empty());
     }
 
     /**
-     * Checks what the constructor cannot check field by field: framing and socket options against the socket kind.
+     * Checks what the constructor cannot check field by field: framing, socket options and a PROXY header against the
+     * socket kind.
      *
      * @return this configuration
      * @throws IllegalArgumentException saying what does not fit
@@ -109,6 +118,10 @@ public record ClientConfig(
     public ClientConfig validate() {
         framing.checkApplies(endpoint.kind().isDatagram(), endpoint.kind().scheme());
         SocketSetting.checkKinds(socketOptions, endpoint.kind());
+        if (proxyHeader.isPresent() && endpoint.kind().isDatagram()) {
+            throw new IllegalArgumentException("a PROXY header applies to stream sockets (tcp, unix), not "
+                    + endpoint.kind().scheme());
+        }
         return this;
     }
 
@@ -128,7 +141,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -147,7 +161,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -166,7 +181,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -185,7 +201,8 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -199,7 +216,16 @@ public record ClientConfig(
         more.removeIf(existing -> existing.name().equals(setting.name()));
         more.add(setting);
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout, inboxLimit);
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                more,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -210,7 +236,16 @@ public record ClientConfig(
      */
     public ClientConfig withConnectTimeout(Duration newTimeout) {
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, socketOptions, newTimeout, readTimeout, exchangeTimeout, inboxLimit);
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                newTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -229,7 +264,8 @@ public record ClientConfig(
                 connectTimeout,
                 newTimeout,
                 exchangeTimeout,
-                inboxLimit);
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -240,7 +276,16 @@ public record ClientConfig(
      */
     public ClientConfig withExchangeTimeout(Duration newTimeout) {
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, socketOptions, connectTimeout, readTimeout, newTimeout, inboxLimit);
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                newTimeout,
+                inboxLimit,
+                proxyHeader);
     }
 
     /**
@@ -259,6 +304,31 @@ public record ClientConfig(
                 connectTimeout,
                 readTimeout,
                 exchangeTimeout,
-                newLimit);
+                newLimit,
+                proxyHeader);
+    }
+
+    /**
+     * A copy that writes a PROXY protocol header of {@code version} as the first bytes of the connection, before any
+     * frame, as HAProxy's {@code send-proxy} ({@link ProxyVersion#V1}) or {@code send-proxy-v2} ({@link
+     * ProxyVersion#V2}) would for this client: to test a server that sits behind a proxy. The header names the
+     * connection's own addresses (on a Unix socket, v1 {@code UNKNOWN} or v2 {@code LOCAL}, as HAProxy sends there);
+     * see {@link dev.socketkit.codec.ProxyProtocol#header}.
+     *
+     * @param version v1 (text) or v2 (binary)
+     * @return the copy
+     */
+    public ClientConfig withProxyHeader(ProxyVersion version) {
+        return new ClientConfig(
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                Optional.of(version));
     }
 }
