@@ -1,6 +1,7 @@
 package dev.socketkit.client;
 
 import dev.socketkit.client.ClientException.Reason;
+import dev.socketkit.codec.ProxyProtocol;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.TlsConfig;
@@ -118,6 +119,9 @@ public final class Client implements AutoCloseable {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            // First, so that the header goes out before any frame.
+                            config.proxyHeader()
+                                    .ifPresent(version -> ch.pipeline().addLast(ProxyProtocol.headerWriter(version)));
                             if (tlsContext != null) {
                                 ch.pipeline()
                                         .addLast(

@@ -1,6 +1,7 @@
 package dev.socketkit.client;
 
 import dev.socketkit.codec.Framing;
+import dev.socketkit.codec.ProxyVersion;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
@@ -30,8 +31,11 @@ import java.util.Optional;
  *     caller takes data is slowed down by flow control (TCP's window; datagrams the OS cannot queue are dropped)
  *     instead of filling the heap. One read more may arrive before reading stops, so the bytes held can pass the limit
  *     by one read (at most the buffer size, 64 KiB when automatic) or one frame
- * @param tls how the client speaks TLS, or null for plain text; a {@code tls://} endpoint without it uses {@link
- *     TlsConfig#client()}: the system's trust store, and the server's certificate must name the host
+ * @param tls how the client speaks TLS; empty for plain text, but a {@code tls://} endpoint without it uses {@link
+ *     TlsConfig#client()}: the system's trust store, and the server's certificate must name the host (see {@link
+ *     #effectiveTls()})
+ * @param proxyHeader the PROXY protocol header written first on each stream connection, as a proxy would send it for
+ *     this client, for a server behind HAProxy; empty for none
  */
 public record ClientConfig(
         Endpoint endpoint,
@@ -43,7 +47,8 @@ public record ClientConfig(
         Duration readTimeout,
         Duration exchangeTimeout,
         int inboxLimit,
-        TlsConfig tls) {
+        Optional<TlsConfig> tls,
+        Optional<ProxyVersion> proxyHeader) {
 
     /** The default {@link #inboxLimit()}: 256 KiB, four reads or frames of the default 64 KiB. */
     public static final int DEFAULT_INBOX_LIMIT = 256 * 1024;
@@ -60,7 +65,8 @@ public record ClientConfig(
      * @param readTimeout how long any single wait may take; positive
      * @param exchangeTimeout how long one whole exchange may take; positive
      * @param inboxLimit how many bytes of received frames are held before reading stops; positive
-     * @param tls how the client speaks TLS, or null for plain text (or a {@code tls://} endpoint's defaults)
+     * @param tls how the client speaks TLS; empty for plain text (or a {@code tls://} endpoint's defaults)
+     * @param proxyHeader the PROXY header written first on each stream connection; empty for none
      * @throws IllegalArgumentException naming the value that is out of range
      */
     public ClientConfig {
@@ -68,6 +74,8 @@ public record ClientConfig(
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(io, "io");
         socketOptions = List.copyOf(socketOptions);
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(proxyHeader, "proxyHeader");
         if (bufferSize < 0 || bufferSize > Sizes.MAX_READ_BUFFER) {
             throw new IllegalArgumentException(
                     "buffer size " + bufferSize + " is out of range 1-" + Sizes.MAX_READ_BUFFER);
@@ -89,7 +97,7 @@ public record ClientConfig(
 
     /**
      * The defaults: {@code tcp://127.0.0.1:8090}, raw framing, the best transport, 5 s to connect, 10 s per read, 30 s
-     * per exchange, and at most {@link #DEFAULT_INBOX_LIMIT} bytes received and not yet taken.
+     * per exchange, at most {@link #DEFAULT_INBOX_LIMIT} bytes received and not yet taken, and no PROXY header.
      *
      * @return the default configuration
      */
@@ -104,11 +112,13 @@ public record ClientConfig(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(30),
                 DEFAULT_INBOX_LIMIT,
-                null);
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
-     * Checks what the constructor cannot check field by field: framing and socket options against the socket kind.
+     * Checks what the constructor cannot check field by field: framing, socket options and a PROXY header against the
+     * socket kind.
      *
      * @return this configuration
      * @throws IllegalArgumentException saying what does not fit
@@ -116,9 +126,13 @@ public record ClientConfig(
     public ClientConfig validate() {
         framing.checkApplies(endpoint.kind().isDatagram(), endpoint.kind().scheme());
         SocketSetting.checkKinds(socketOptions, endpoint.kind());
-        if (tls != null && endpoint.kind().isDatagram()) {
+        if (tls.isPresent() && endpoint.kind().isDatagram()) {
             throw new IllegalArgumentException("TLS needs a stream endpoint (tcp://, tls://, unix://), not "
                     + endpoint.kind().scheme() + "; DTLS for datagram sockets is not offered");
+        }
+        if (proxyHeader.isPresent() && endpoint.kind().isDatagram()) {
+            throw new IllegalArgumentException("a PROXY header applies to stream sockets (tcp, unix), not "
+                    + endpoint.kind().scheme());
         }
         return this;
     }
@@ -128,10 +142,10 @@ public record ClientConfig(
      * {@code tls://} endpoint
      */
     public Optional<TlsConfig> effectiveTls() {
-        if (tls == null && endpoint.isTls()) {
+        if (tls.isEmpty() && endpoint.isTls()) {
             return Optional.of(TlsConfig.client());
         }
-        return Optional.ofNullable(tls);
+        return tls;
     }
 
     /**
@@ -139,7 +153,7 @@ public record ClientConfig(
      * certificate, or no one with {@code insecure()}), the name to check and send (SNI), a client certificate, ALPN
      * protocols and the engine. Works on TCP and Unix stream endpoints.
      *
-     * @param config the client's TLS settings; null for plain text
+     * @param config the client's TLS settings
      * @return the copy
      */
     public ClientConfig withTls(TlsConfig config) {
@@ -153,7 +167,8 @@ public record ClientConfig(
                 readTimeout,
                 exchangeTimeout,
                 inboxLimit,
-                config);
+                Optional.of(config),
+                proxyHeader);
     }
 
     /**
@@ -173,7 +188,8 @@ public record ClientConfig(
                 readTimeout,
                 exchangeTimeout,
                 inboxLimit,
-                tls);
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -193,7 +209,8 @@ public record ClientConfig(
                 readTimeout,
                 exchangeTimeout,
                 inboxLimit,
-                tls);
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -213,7 +230,8 @@ public record ClientConfig(
                 readTimeout,
                 exchangeTimeout,
                 inboxLimit,
-                tls);
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -233,7 +251,8 @@ public record ClientConfig(
                 readTimeout,
                 exchangeTimeout,
                 inboxLimit,
-                tls);
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -247,7 +266,17 @@ public record ClientConfig(
         more.removeIf(existing -> existing.name().equals(setting.name()));
         more.add(setting);
         return new ClientConfig(
-                endpoint, framing, io, bufferSize, more, connectTimeout, readTimeout, exchangeTimeout, inboxLimit, tls);
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                more,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -267,7 +296,8 @@ public record ClientConfig(
                 readTimeout,
                 exchangeTimeout,
                 inboxLimit,
-                tls);
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -287,7 +317,8 @@ public record ClientConfig(
                 newTimeout,
                 exchangeTimeout,
                 inboxLimit,
-                tls);
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -307,7 +338,8 @@ public record ClientConfig(
                 readTimeout,
                 newTimeout,
                 inboxLimit,
-                tls);
+                tls,
+                proxyHeader);
     }
 
     /**
@@ -327,6 +359,32 @@ public record ClientConfig(
                 readTimeout,
                 exchangeTimeout,
                 newLimit,
-                tls);
+                tls,
+                proxyHeader);
+    }
+
+    /**
+     * A copy that writes a PROXY protocol header of {@code version} as the first bytes of the connection, before any
+     * frame, as HAProxy's {@code send-proxy} ({@link ProxyVersion#V1}) or {@code send-proxy-v2} ({@link
+     * ProxyVersion#V2}) would for this client: to test a server that sits behind a proxy. The header names the
+     * connection's own addresses (on a Unix socket, v1 {@code UNKNOWN} or v2 {@code LOCAL}, as HAProxy sends there);
+     * see {@link dev.socketkit.codec.ProxyProtocol#header}.
+     *
+     * @param version v1 (text) or v2 (binary)
+     * @return the copy
+     */
+    public ClientConfig withProxyHeader(ProxyVersion version) {
+        return new ClientConfig(
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                tls,
+                Optional.of(version));
     }
 }

@@ -3,8 +3,11 @@ package dev.socketkit.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.socketkit.codec.ProxyVersion;
+import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** ClientConfig: the values it refuses before anything connects, each named with what is wrong. */
@@ -25,5 +28,17 @@ class ClientConfigTest {
         assertThrows(IllegalArgumentException.class, () -> defaults.withReadTimeout(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> defaults.withConnectTimeout(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> defaults.withBufferSize(Sizes.MAX_READ_BUFFER + 1));
+    }
+
+    @Test
+    void aProxyHeaderIsKeptAcrossCopiesAndRefusedOnDatagramSockets() {
+        assertEquals(Optional.empty(), defaults.proxyHeader());
+        ClientConfig proxied = defaults.withProxyHeader(ProxyVersion.V2).withReadTimeout(Duration.ofSeconds(1));
+        assertEquals(Optional.of(ProxyVersion.V2), proxied.proxyHeader());
+        proxied.withEndpoint(Endpoint.parse("unix:/tmp/x.sock")).validate();
+        var refused = assertThrows(
+                IllegalArgumentException.class, () -> proxied.withEndpoint(Endpoint.parse("udp://127.0.0.1:9000"))
+                        .validate());
+        assertEquals("a PROXY header applies to stream sockets (tcp, unix), not udp", refused.getMessage());
     }
 }

@@ -16,5 +16,10 @@
  * that lacks it. Length frames lose their prefix on the way in and get it back on the way out. Fixed-size output is
  * padded with zero bytes to a whole number of frames. Bytes left over when the peer closes its side are handed on as
  * a last, short frame, so nothing a peer sent is dropped.
+ *
+ * <p>{@link dev.socketkit.codec.ProxyProtocol} is HAProxy's PROXY protocol: the header, v1 text or v2 binary ({@link
+ * dev.socketkit.codec.ProxyVersion}), that a proxy sends before a connection's first byte to name the real client. It
+ * decodes the header at the front of a server's pipeline (through Netty's {@code codec-haproxy}), gives handlers the
+ * client's address, and writes the header at the front of a client's.
  */
 package dev.socketkit.codec;

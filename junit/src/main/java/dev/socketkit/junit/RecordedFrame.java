@@ -14,7 +14,7 @@ import java.util.Objects;
  *     datagram, which has no connection
  * @param peer who sent it: the connection's remote address, or the datagram's sender, as the transport reports it (for
  *     Unix sockets, Netty's {@code DomainSocketAddress}, or the JDK's {@code UnixDomainSocketAddress} under NIO, whose
- *     path is often empty for a stream client)
+ *     path is often empty for a stream client); on a server that takes the PROXY protocol, the client its header named
  * @param data the frame's bytes (a copy on the way in and on the way out, so a test cannot change what was recorded)
  */
 public record RecordedFrame(int connection, SocketAddress peer, byte[] data) {

@@ -1,5 +1,6 @@
 package dev.socketkit.junit;
 
+import dev.socketkit.codec.ProxyProtocol;
 import dev.socketkit.junit.Reaction.Close;
 import dev.socketkit.junit.Reaction.Delay;
 import dev.socketkit.junit.Reaction.Echo;
@@ -58,7 +59,7 @@ final class RecordingHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         // A datagram socket becomes active when it binds: there is nobody to greet.
         if (!datagram) {
-            react(ctx, script.greeting(), null, ctx.channel().remoteAddress());
+            react(ctx, script.greeting(), null, ProxyProtocol.clientAddress(ctx.channel()));
         }
         ctx.fireChannelActive();
     }
@@ -73,7 +74,7 @@ final class RecordingHandler extends ChannelInboundHandlerAdapter {
                 peer = envelope.sender();
             } else {
                 data = ByteBufUtil.getBytes((ByteBuf) msg);
-                peer = ctx.channel().remoteAddress();
+                peer = ProxyProtocol.clientAddress(ctx.channel()); // a PROXY header's client, if it had one
             }
         } finally {
             ReferenceCountUtil.release(msg);

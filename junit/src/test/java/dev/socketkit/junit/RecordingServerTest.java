@@ -72,6 +72,24 @@ class RecordingServerTest {
         }
     }
 
+    /** Behind a proxy, each frame is recorded with the client its PROXY header named, not the proxy's address. */
+    @Test
+    void behindAProxyEachFrameIsRecordedWithTheHeadersClient() throws IOException {
+        try (RecordingServer server = RecordingServer.start(ServerConfig.defaults()
+                        .withEndpoint(Endpoint.anyLocal(SocketKind.TCP))
+                        .withFraming(Framing.line(1024))
+                        .withProxyProtocol(true)
+                        .withShutdownTimeout(Duration.ZERO));
+                Socket proxy = new Socket("127.0.0.1", server.endpoint().port())) {
+            send(
+                    proxy,
+                    "PROXY TCP4 203.0.113.7 127.0.0.1 4242 " + server.endpoint().port() + "\r\nping\n");
+            assertEquals(
+                    new RecordedFrame(1, new InetSocketAddress("203.0.113.7", 4242), "ping\n".getBytes(UTF_8)),
+                    server.takeFrame());
+        }
+    }
+
     private static void send(Socket socket, String text) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(text.getBytes(UTF_8));

@@ -1,5 +1,6 @@
 package dev.socketkit.server;
 
+import dev.socketkit.codec.ProxyProtocol;
 import dev.socketkit.transport.Endpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -284,7 +285,7 @@ final class BlockingStreamBridge extends ChannelInboundHandlerAdapter {
 
         @Override
         public SocketAddress peer() {
-            return ctx.channel().remoteAddress();
+            return ProxyProtocol.clientAddress(ctx.channel());
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.socketkit.server;
 
+import dev.socketkit.codec.ProxyProtocol;
 import dev.socketkit.transport.internal.TlsFailures;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -50,9 +51,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /**
      * Counts, remembers and announces the connection as soon as it is registered (once {@code limit} has admitted it), before any handler runs, so that the
      * counts and hooks do not depend on what the server's handler passes on. One close listener undoes it all: this
-     * runs for every accepted connection, so it stays lean (log arguments are built only when the level is on).
+     * runs for every accepted connection, so it stays lean (log arguments are built only when the level is on). On a
+     * server that takes the PROXY protocol the client is not known yet: {@code announceNow} is false, and {@link
+     * ProxyHeaderHandler} announces the connection once its header is in.
      */
-    void opened(Channel channel, Set<Channel> connections, ConnectionLimit limit) {
+    void opened(Channel channel, Set<Channel> connections, ConnectionLimit limit, boolean announceNow) {
         connections.add(channel);
         counters.accepted.increment();
         // Before the listener's hook: should the hook throw, the channel is closed and must still be forgotten.
@@ -62,12 +65,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("closed {}", Peers.describe(channel));
             }
-            listener.connectionClosed(channel.remoteAddress());
+            if (announceNow) {
+                listener.connectionClosed(ProxyProtocol.clientAddress(channel));
+            }
         });
+        if (announceNow) {
+            announce(channel, false);
+        }
+    }
+
+    /**
+     * Logs the connection and tells the listener of it, naming its client. {@code late}: announced after {@link
+     * #opened}, once its PROXY header is in; its close is then reported from here, so that a connection refused for its
+     * header is neither opened nor closed for the listener.
+     */
+    void announce(Channel channel, boolean late) {
+        if (late) {
+            channel.closeFuture().addListener(f -> listener.connectionClosed(ProxyProtocol.clientAddress(channel)));
+        }
         if (LOG.isInfoEnabled()) {
             LOG.info("connected {}", Peers.describe(channel));
         }
-        listener.connectionOpened(channel.remoteAddress());
+        listener.connectionOpened(ProxyProtocol.clientAddress(channel));
     }
 
     @Override
@@ -118,7 +137,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else {
             // Most likely a bug in a custom handler: its stack trace is what its author needs.
             LOG.warn("closing {}: handler failed", peer, cause);
-            listener.handlerFailed(ctx.channel().remoteAddress(), cause);
+            listener.handlerFailed(ProxyProtocol.clientAddress(ctx.channel()), cause);
         }
         ctx.close();
     }

@@ -25,6 +25,12 @@ public enum Guard {
      */
     TLS_FAILURE("TLS failures"),
     /**
+     * A connection to a server that takes the PROXY protocol ({@link ServerConfig#proxyProtocol()}) did not begin with a
+     * valid PROXY header within {@link ServerConfig#proxyHeaderTimeout()}: it sent none, something else, a malformed or
+     * oversized one, or ended within it.
+     */
+    PROXY_HEADER("connections closed for a missing or bad PROXY header"),
+    /**
      * A datagram from a source that answers everything (ports 0, 7, 9, 13, 17, 19, 37), from the server's own socket,
      * or from a broadcast, multicast or wildcard address: answering could start a loop between two servers.
      */

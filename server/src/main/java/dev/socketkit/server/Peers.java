@@ -1,5 +1,6 @@
 package dev.socketkit.server;
 
+import dev.socketkit.codec.ProxyProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -13,9 +14,12 @@ final class Peers {
 
     private Peers() {}
 
-    /** {@code /127.0.0.1:50312} for IP peers; a Unix client is usually unnamed, so its channel id stands in. */
+    /**
+     * {@code /127.0.0.1:50312} for IP peers; a Unix client is usually unnamed, so its channel id stands in. The client
+     * its PROXY header named, when it began with one ({@link ProxyProtocol#clientAddress}).
+     */
     static String describe(Channel channel) {
-        SocketAddress remote = channel.remoteAddress();
+        SocketAddress remote = ProxyProtocol.clientAddress(channel);
         if (remote instanceof InetSocketAddress) {
             return remote.toString();
         }
@@ -42,6 +46,25 @@ final class Peers {
             return unix.getPath().toString();
         }
         return null;
+    }
+
+    /**
+     * {@code text} with every character outside printable ASCII escaped ({@code \xHH}, {@code \x{HHHH}}): for a log line
+     * that quotes what a peer sent, which must not be able to start a line of its own.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                out.append(c);
+            } else if (c < 0x100) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(String.format("\\x{%04x}", (int) c));
+            }
+        }
+        return out.toString();
     }
 
     /** The first bytes of {@code data} as text, with unprintable bytes escaped, for DEBUG lines. */

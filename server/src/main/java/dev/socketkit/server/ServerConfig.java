@@ -76,6 +76,8 @@ public final class ServerConfig {
     private final Boolean amplificationLimit;
     private final Integer unixMode;
     private final TlsConfig tls;
+    private final boolean proxyProtocol;
+    private final Duration proxyHeaderTimeout;
 
     private ServerConfig(Draft draft) {
         this.kind = Objects.requireNonNull(draft.kind, "kind");
@@ -100,6 +102,8 @@ public final class ServerConfig {
         this.amplificationLimit = draft.amplificationLimit;
         this.unixMode = draft.unixMode;
         this.tls = draft.tls;
+        this.proxyProtocol = draft.proxyProtocol;
+        this.proxyHeaderTimeout = checkTimeout("PROXY header timeout", draft.proxyHeaderTimeout);
         if (unixMode != null && (unixMode < 0 || unixMode > 0777)) {
             throw new IllegalArgumentException(
                     "unix socket mode " + Integer.toOctalString(unixMode) + " is out of range 0-777 (octal)");
@@ -164,12 +168,13 @@ public final class ServerConfig {
         draft.frameTimeout = Duration.ofSeconds(30);
         draft.writeTimeout = Duration.ofSeconds(30);
         draft.maxConnections = defaultMaxConnections();
+        draft.proxyHeaderTimeout = Duration.ofSeconds(5);
         return new ServerConfig(draft);
     }
 
     /**
-     * Checks what cannot be checked value by value: framing applies to stream sockets only, a socket file mode to Unix
-     * sockets only, and each socket option to the endpoint's kind of socket.
+     * Checks what cannot be checked value by value: framing and the PROXY protocol apply to stream sockets only, a
+     * socket file mode to Unix sockets only, and each socket option to the endpoint's kind of socket.
      *
      * @return this configuration
      * @throws IllegalArgumentException saying what does not fit
@@ -181,6 +186,10 @@ public final class ServerConfig {
                     + endpoint.kind().scheme());
         }
         SocketSetting.checkKinds(socketOptions, endpoint.kind());
+        if (proxyProtocol && endpoint.kind().isDatagram()) {
+            throw new IllegalArgumentException("the PROXY protocol applies to stream sockets (tcp, unix), not "
+                    + endpoint.kind().scheme());
+        }
         if (tls != null) {
             if (endpoint.kind().isDatagram()) {
                 throw new IllegalArgumentException("TLS needs a stream endpoint (tcp://, tls://, unix://), not "
@@ -365,6 +374,27 @@ public final class ServerConfig {
     }
 
     /**
+     * {@return whether every stream connection must begin with a PROXY protocol header, v1 or v2, as a proxy such as
+     * HAProxy sends with {@code send-proxy} or {@code send-proxy-v2}} The client's address is then the header's: in
+     * logs, in the {@link ServerListener}'s calls, in a blocking handler's {@link Request#peer()}, and to a handler of
+     * one's own through {@link dev.socketkit.codec.ProxyProtocol#clientAddress}. A connection that does not
+     * begin with a valid header within {@link #proxyHeaderTimeout()} is closed, counted as {@link Guard#PROXY_HEADER}.
+     * Off by default. Anyone who can reach such a server can claim any address: only a trusted proxy may.
+     */
+    public boolean proxyProtocol() {
+        return proxyProtocol;
+    }
+
+    /**
+     * {@return how long a connection to a server that takes the PROXY protocol has to send its whole header; {@link
+     * #NO_TIMEOUT} for ever} 5 seconds unless set: a proxy sends its header as soon as it has connected, so only a
+     * peer that is not the proxy takes longer.
+     */
+    public Duration proxyHeaderTimeout() {
+        return proxyHeaderTimeout;
+    }
+
+    /**
      * Whether no other host can reach this server: a Unix socket, or a loopback address. Such a server is not limited
      * in datagram rate and amplification unless asked to be.
      */
@@ -421,6 +451,28 @@ public final class ServerConfig {
      */
     public ServerConfig withWriteTimeout(Duration newWriteTimeout) {
         return edit(draft -> draft.writeTimeout = newWriteTimeout);
+    }
+
+    /**
+     * A copy whose stream connections must, or need not, begin with a PROXY protocol header; see {@link
+     * #proxyProtocol()}.
+     *
+     * @param required whether every connection must begin with a header
+     * @return the copy
+     */
+    public ServerConfig withProxyProtocol(boolean required) {
+        return edit(draft -> draft.proxyProtocol = required);
+    }
+
+    /**
+     * A copy that closes a connection whose PROXY header is not complete within {@code newTimeout} (when {@link
+     * #proxyProtocol()} is on).
+     *
+     * @param newTimeout not negative; {@link #NO_TIMEOUT} for none
+     * @return the copy
+     */
+    public ServerConfig withProxyHeaderTimeout(Duration newTimeout) {
+        return edit(draft -> draft.proxyHeaderTimeout = newTimeout);
     }
 
     /**
@@ -638,6 +690,11 @@ public final class ServerConfig {
                                     + " times what each source sent");
         }
         StringBuilder guards = new StringBuilder();
+        if (proxyProtocol) {
+            guards.append("PROXY header within ")
+                    .append(timeoutText(proxyHeaderTimeout))
+                    .append(", ");
+        }
         guards.append("idle timeout ").append(timeoutText(idleTimeout));
         if (framing.kind() != Framing.Kind.RAW) {
             guards.append(", frame timeout ").append(timeoutText(frameTimeout));
@@ -697,6 +754,8 @@ public final class ServerConfig {
         Boolean amplificationLimit;
         Integer unixMode;
         TlsConfig tls;
+        boolean proxyProtocol;
+        Duration proxyHeaderTimeout;
 
         Draft() {}
 
@@ -723,6 +782,8 @@ public final class ServerConfig {
             amplificationLimit = from.amplificationLimit;
             unixMode = from.unixMode;
             tls = from.tls;
+            proxyProtocol = from.proxyProtocol;
+            proxyHeaderTimeout = from.proxyHeaderTimeout;
         }
     }
 }

@@ -23,4 +23,12 @@ class PeersTest {
         assertEquals("\"" + "a".repeat(64) + "\"...", Peers.preview(data));
         data.release();
     }
+
+    /** What a peer sent, quoted in a WARN line, cannot begin a line of its own or hide behind control characters. */
+    @Test
+    void printableEscapesEverythingButPrintableAscii() {
+        assertEquals(
+                "GET /\\x0a2026 fake\\x1b[2J\\xe9\\x{2028}line",
+                Peers.printable("GET /\n2026 fake\u001b[2J\u00e9\u2028line"));
+    }
 }

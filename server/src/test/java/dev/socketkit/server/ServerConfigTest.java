@@ -159,4 +159,26 @@ class ServerConfigTest {
                 udp.describeGuards());
         assertTrue(defaults.isLocalOnly(), "127.0.0.1 is reachable from this host only");
     }
+
+    @Test
+    void theProxyProtocolIsOffByDefaultAndItsHeaderDueWithinFiveSeconds() {
+        assertFalse(defaults.proxyProtocol());
+        assertEquals(Duration.ofSeconds(5), defaults.proxyHeaderTimeout());
+        ServerConfig proxied = defaults.withProxyProtocol(true).withProxyHeaderTimeout(Duration.ofMillis(500));
+        assertTrue(proxied.proxyProtocol());
+        assertEquals(Duration.ofMillis(500), proxied.proxyHeaderTimeout());
+        assertTrue(proxied.describeGuards().startsWith("PROXY header within 500ms, "), proxied.describeGuards());
+        assertThrows(IllegalArgumentException.class, () -> defaults.withProxyHeaderTimeout(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void theProxyProtocolOnADatagramSocketIsRefused() {
+        ServerConfig udp =
+                defaults.withEndpoint(Endpoint.parse("udp://127.0.0.1:0")).withProxyProtocol(true);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, udp::validate);
+        assertEquals("the PROXY protocol applies to stream sockets (tcp, unix), not udp", refused.getMessage());
+        defaults.withEndpoint(Endpoint.parse("unix:/tmp/x.sock"))
+                .withProxyProtocol(true)
+                .validate();
+    }
 }
