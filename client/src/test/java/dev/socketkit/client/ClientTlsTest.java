@@ -10,21 +10,30 @@ import dev.socketkit.server.ServerConfig;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Certificates;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The client over TLS against a real server: pinned, refused, and talking to a plain server. */
 class ClientTlsTest {
     @Test
-    void aPinnedClientEchoesAndKnowsItsSession() {
+    void aPinnedClientEchoesKnowsItsSessionAndHalfClosesWithCloseNotify() {
         try (Server server = Server.start(ServerConfig.defaults().withEndpoint(Endpoint.parse("tls://127.0.0.1:0")));
                 Client client = Client.connect(pinned(server, server.endpoint()))) {
             assertEquals("hello", client.request("hello"));
             assertTrue(List.of("TLSv1.3", "TLSv1.2")
                     .contains(client.tlsSession().orElseThrow().getProtocol()));
-            client.send("last");
-            client.shutdownOutput(); // close_notify: the server answers what is left, then closes
-            assertEquals("last", new String(client.receiveUntilClosed().get(0)));
+            // Echoes still in flight when the close_notify goes: both default engines keep the other direction open.
+            for (int i = 0; i < 50; i++) {
+                client.sendAsync(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            client.shutdownOutput();
+            String echoed = client.receiveUntilClosed().stream()
+                    .map(frame -> new String(frame, StandardCharsets.UTF_8))
+                    .collect(Collectors.joining());
+            assertEquals(50, echoed.lines().count(), echoed);
+            assertTrue(echoed.endsWith("line 49\n"), echoed);
         }
     }
 

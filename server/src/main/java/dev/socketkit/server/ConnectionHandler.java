@@ -1,6 +1,7 @@
 package dev.socketkit.server;
 
 import dev.socketkit.codec.ProxyProtocol;
+import dev.socketkit.transport.internal.TlsEndOfInput;
 import dev.socketkit.transport.internal.TlsFailures;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -143,11 +144,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Closes {@code channel} once every write queued so far has gone out. The empty buffer is written from the head of
-     * the pipeline, past any frame encoder, and completes only after the writes before it.
+     * Closes {@code channel} once every write queued so far has gone out. The empty buffer is written past any frame
+     * encoder, and completes only after the writes before it: from the head of the pipeline, or over TLS from just
+     * after the engine, so that the engine encrypts and sends what it holds before its close_notify (written from the
+     * head, the flush would never reach the engine, and its close would drop the answers it still held).
      */
     static void closeAfterPendingWrites(Channel channel) {
-        ChannelHandlerContext first = channel.pipeline().firstContext();
+        ChannelHandlerContext afterTls = channel.pipeline().context(TlsEndOfInput.class);
+        ChannelHandlerContext first =
+                afterTls != null ? afterTls : channel.pipeline().firstContext();
         if (first == null) {
             channel.close();
             return;

@@ -31,7 +31,12 @@ public final class TlsContexts {
     private TlsContexts() {}
 
     /**
-     * The engine a choice comes to on this machine.
+     * The engine a choice comes to: {@link TlsEngine#AUTO} is the JDK's. Netty's OpenSSL engine (4.2.18) has no TLS
+     * 1.3 half-close: a server's engine closes both directions when the client's close_notify arrives
+     * (ReferenceCountedOpenSslEngine.closeAll), so the answers still to come are lost (the reply server's whole reply,
+     * the echo of the last bytes), and a client's engine stops reading once it has sent its own. The JDK's engine keeps
+     * the other direction open, as TLS 1.3 allows, so a close_notify ends the input exactly as a FIN does over plain
+     * TCP. OpenSSL stays one {@link TlsEngine#OPENSSL} away where no one half-closes.
      *
      * @param choice what the config asks for
      * @return {@link TlsEngine#JDK} or {@link TlsEngine#OPENSSL}, never {@link TlsEngine#AUTO}
@@ -39,7 +44,7 @@ public final class TlsContexts {
      */
     public static TlsEngine resolve(TlsEngine choice) {
         return switch (choice) {
-            case AUTO -> OpenSsl.isAvailable() ? TlsEngine.OPENSSL : TlsEngine.JDK;
+            case AUTO -> TlsEngine.JDK;
             case JDK -> TlsEngine.JDK;
             case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
@@ -58,10 +63,10 @@ public final class TlsContexts {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private static SslProvider provider(TlsEngine choice) {
+    private static SslProvider provider(TlsEngine resolved) {
         // OPENSSL, not OPENSSL_REFCNT: a replaced context is freed by the garbage collector once its last connection
         // is gone, so reloading a certificate needs no reference counting.
-        return resolve(choice) == TlsEngine.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK;
+        return resolved == TlsEngine.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     /**
@@ -73,7 +78,7 @@ public final class TlsContexts {
      * @throws SSLException if the engine refuses the key or certificates
      */
     public static SslContext forServer(TlsConfig config, Certificates.Issued identity) throws SSLException {
-        SslProvider provider = provider(config.engine());
+        SslProvider provider = provider(resolve(config.engine()));
         SslContextBuilder builder = SslContextBuilder.forServer(identity.key(), identity.chain())
                 .sslProvider(provider)
                 .protocols(PROTOCOLS);
@@ -117,7 +122,7 @@ public final class TlsContexts {
                     + "its certificate with TlsConfig.fromPemFiles");
         }
         SslContextBuilder builder = SslContextBuilder.forClient()
-                .sslProvider(provider(config.engine()))
+                .sslProvider(provider(resolve(config.engine())))
                 .protocols(PROTOCOLS);
         if (config.privateKey().isPresent()) {
             builder.keyManager(config.privateKey().get(), config.certificateChain());
