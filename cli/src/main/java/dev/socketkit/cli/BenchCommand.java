@@ -135,6 +135,9 @@ final class BenchCommand implements Callable<Integer> {
     TransportOptions transport;
 
     @Mixin
+    SendProxyOption proxy;
+
+    @Mixin
     LoggingOptions logging;
 
     @Override
@@ -205,7 +208,8 @@ final class BenchCommand implements Callable<Integer> {
                 perSecond,
                 wait,
                 datagramWait,
-                loops);
+                loops,
+                proxy.version(where));
     }
 
     /** The largest message a socket of {@code kind} carries whole. */

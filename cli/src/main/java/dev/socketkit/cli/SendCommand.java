@@ -100,6 +100,9 @@ final class SendCommand implements Callable<Integer> {
     TransportOptions transport;
 
     @Mixin
+    SendProxyOption proxy;
+
+    @Mixin
     LoggingOptions logging;
 
     @Override
@@ -127,6 +130,7 @@ final class SendCommand implements Callable<Integer> {
         for (var setting : transport.socketOptions()) {
             config = config.withSocketOption(setting);
         }
+        config = proxy.version(endpoint).map(config::withProxyHeader).orElse(config);
         if (replies != null) {
             Options.count("--replies", replies, 0, Integer.MAX_VALUE);
         }

@@ -96,6 +96,21 @@ final class ServeCommand implements Callable<Integer> {
     Integer maxConnections;
 
     @Option(
+            names = "--proxy-protocol",
+            description = "Every connection must begin with a PROXY protocol header, v1 or v2, as HAProxy sends with"
+                    + " send-proxy or send-proxy-v2; the client it names is the one logged and served. Without a valid"
+                    + " header in time a connection is closed. Anyone who reaches the port can claim any address:"
+                    + " only a trusted proxy may (stream sockets).")
+    boolean proxyProtocol;
+
+    @Option(
+            names = "--proxy-header-timeout",
+            paramLabel = "DURATION",
+            description = "With --proxy-protocol: close a connection whose header is not complete within this"
+                    + " (default: 5s; 0 or none: never).")
+    String proxyHeaderTimeout;
+
+    @Option(
             names = "--udp-rate",
             paramLabel = "N",
             description = "Answer each source at most N datagrams a second, udp and unixgram (default: 1000 off"
@@ -196,8 +211,24 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The options of stream servers: each a usage error on a datagram socket. */
     private ServerConfig streamOptions(ServerConfig config, Endpoint where) {
-        String[] names = {"--backlog", "--idle-timeout", "--frame-timeout", "--write-timeout", "--max-connections"};
-        Object[] values = {backlog, idleTimeout, frameTimeout, writeTimeout, maxConnections};
+        String[] names = {
+            "--backlog",
+            "--idle-timeout",
+            "--frame-timeout",
+            "--write-timeout",
+            "--max-connections",
+            "--proxy-protocol",
+            "--proxy-header-timeout"
+        };
+        Object[] values = {
+            backlog,
+            idleTimeout,
+            frameTimeout,
+            writeTimeout,
+            maxConnections,
+            proxyProtocol ? Boolean.TRUE : null,
+            proxyHeaderTimeout
+        };
         for (int i = 0; i < names.length && where.kind().isDatagram(); i++) {
             if (values[i] != null) {
                 throw new UsageException(names[i] + " applies to stream sockets (tcp, unix), not "
@@ -223,6 +254,14 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withWriteTimeout(
                     Options.timeout("--write-timeout", writeTimeout).orElse(ServerConfig.NO_TIMEOUT));
         }
+        if (proxyHeaderTimeout != null) {
+            if (!proxyProtocol) {
+                throw new UsageException("--proxy-header-timeout applies with --proxy-protocol");
+            }
+            config = config.withProxyHeaderTimeout(Options.timeout("--proxy-header-timeout", proxyHeaderTimeout)
+                    .orElse(ServerConfig.NO_TIMEOUT));
+        }
+        config = config.withProxyProtocol(proxyProtocol);
         if (maxConnections != null) {
             config = config.withMaxConnections(
                     Options.count("--max-connections", maxConnections, 1, ServerConfig.MAX_CONNECTIONS));

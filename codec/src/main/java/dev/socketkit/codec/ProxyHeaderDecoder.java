@@ -2,6 +2,7 @@ package dev.socketkit.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.util.ReferenceCountUtil;
@@ -65,9 +66,36 @@ final class ProxyHeaderDecoder extends HAProxyMessageDecoder {
         }
         try {
             super.channelRead(ctx, msg);
-        } catch (HAProxyProtocolException e) {
-            fail(ctx, new HAProxyProtocolException("malformed PROXY header: " + rootMessage(e), e));
+        } catch (DecoderException e) {
+            fail(ctx, malformed(e));
         }
+    }
+
+    /**
+     * What the decoder throws outside {@link #channelRead} (at the end of input) comes here. Its failures are the
+     * peer's, whatever their type: the socket's own failures pass on as they are.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException decoding && !failed) {
+            fail(ctx, decoding instanceof HAProxyProtocolException bad ? bad : malformed(decoding));
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * The peer's malformed header, as the one exception a header's failure comes as. Netty 4.2.18's decoder lets some
+     * out as other exceptions: a v2 TLV longer than what is left of its header is an {@link IndexOutOfBoundsException}
+     * (wrapped in a {@link DecoderException}), which would otherwise pass for a handler's bug.
+     */
+    private static HAProxyProtocolException malformed(DecoderException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root instanceof IndexOutOfBoundsException ? "a field runs past the header's end" : rootMessage(e);
+        return new HAProxyProtocolException("malformed PROXY header: " + why, e);
     }
 
     /**

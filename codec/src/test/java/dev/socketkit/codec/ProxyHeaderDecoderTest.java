@@ -148,6 +148,15 @@ class ProxyHeaderDecoderTest {
         assertFalse(channel.finishAndReleaseAll());
     }
 
+    /** Found by ProxiedPipelineFuzzTest: Netty's decoder throws an IndexOutOfBoundsException for this one. */
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void aV2TlvLongerThanItsHeaderIsRefusedAsMalformed(Delivery delivery) {
+        byte[] header = v2Tcp4(new byte[] {0x01, 0x01, (byte) 0x9a, 'h', '2'}); // ALPN of 410 bytes, 2 there
+        feed(delivery, header);
+        assertRefused("malformed PROXY header: a field runs past the header's end");
+    }
+
     @ParameterizedTest
     @EnumSource(Delivery.class)
     void aPlainRequestIsRefusedAtItsFirstByte(Delivery delivery) {

@@ -1,13 +1,17 @@
 package dev.socketkit.cli.bench;
 
+import dev.socketkit.codec.ProxyProtocol;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.Failures;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -68,6 +72,10 @@ public final class Bench {
         if (kind.isDatagram() && config.mode() != Mode.PINGPONG) {
             throw new IllegalArgumentException("--mode " + config.mode().id() + " needs a stream endpoint (tcp:// or "
                     + "unix://); " + kind.scheme() + " endpoints run pingpong with datagrams");
+        }
+        if (config.proxyHeader().isPresent() && kind.isDatagram()) {
+            throw new IllegalArgumentException(
+                    "--send-proxy applies to stream endpoints (tcp, unix), not " + kind.scheme());
         }
         if (config.rate() > 0 && config.mode() != Mode.PINGPONG) {
             throw new IllegalArgumentException(
@@ -174,8 +182,9 @@ public final class Bench {
         List<Started> workers = new ArrayList<>();
         long waitMillis = config.timeout().toMillis() + GRACE_MILLIS;
         if (config.mode() == Mode.CONNRATE) {
-            ChannelFuture probe =
-                    bootstrap(group).handler(new ChannelInboundHandlerAdapter()).connect(remote);
+            ChannelFuture probe = bootstrap(group)
+                    .handler(withHeader(config, new ChannelInboundHandlerAdapter()))
+                    .connect(remote);
             awaitConnected(probe, waitMillis);
             probe.channel().close().awaitUninterruptibly(waitMillis);
             for (int i = 0; i < config.connections(); i++) {
@@ -201,7 +210,8 @@ public final class Bench {
             if (own != null) {
                 ownSocketFiles.add(own);
             }
-            ChannelFuture connect = Bootstraps.connect(bootstrap.clone().handler(worker), remote, own);
+            ChannelFuture connect =
+                    Bootstraps.connect(bootstrap.clone().handler(withHeader(config, worker)), remote, own);
             connect.addListener(f -> inFlight.release());
             connects.add(connect);
             opened.add(worker);
@@ -211,6 +221,23 @@ public final class Bench {
             workers.add(new Started(opened.get(i), connects.get(i).channel().eventLoop()));
         }
         return workers;
+    }
+
+    /**
+     * {@code handler}, behind the writer of the PROXY header the run sends, if any: the header is then the connection's
+     * first bytes, whatever the handler writes as it becomes active.
+     */
+    static ChannelHandler withHeader(BenchConfig config, ChannelHandler handler) {
+        if (config.proxyHeader().isEmpty()) {
+            return handler;
+        }
+        ChannelHandler writer = ProxyProtocol.headerWriter(config.proxyHeader().get());
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(writer, handler);
+            }
+        };
     }
 
     private void awaitConnected(ChannelFuture connect, long waitMillis) throws InterruptedException {

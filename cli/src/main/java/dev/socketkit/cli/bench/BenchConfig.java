@@ -1,11 +1,13 @@
 package dev.socketkit.cli.bench;
 
+import dev.socketkit.codec.ProxyVersion;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One benchmark, every value already checked by the command line.
@@ -23,6 +25,8 @@ import java.util.Objects;
  * @param timeout the longest connect, and the longest wait for data before a connection counts as stalled
  * @param datagramTimeout how long a datagram's echo may take before the datagram counts as lost
  * @param threads event-loop threads
+ * @param proxyHeader the PROXY protocol header each stream connection writes first, as HAProxy would for it; empty for
+ *     none
  */
 public record BenchConfig(
         Mode mode,
@@ -36,7 +40,8 @@ public record BenchConfig(
         int rate,
         Duration timeout,
         Duration datagramTimeout,
-        int threads) {
+        int threads,
+        Optional<ProxyVersion> proxyHeader) {
 
     /**
      * Copies the socket options and checks that nothing is missing.
@@ -54,6 +59,7 @@ public record BenchConfig(
      * @param timeout the longest connect, and the longest wait for data before a connection counts as stalled
      * @param datagramTimeout how long a datagram's echo may take before the datagram counts as lost
      * @param threads event-loop threads
+     * @param proxyHeader the PROXY header each stream connection writes first; empty for none
      */
     public BenchConfig {
         Objects.requireNonNull(mode, "mode");
@@ -64,5 +70,6 @@ public record BenchConfig(
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(datagramTimeout, "datagramTimeout");
+        Objects.requireNonNull(proxyHeader, "proxyHeader");
     }
 }

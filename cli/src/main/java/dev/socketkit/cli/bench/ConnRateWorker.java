@@ -36,7 +36,7 @@ final class ConnRateWorker implements Worker {
     ConnRateWorker(Run run, EventLoop loop, Bootstrap bootstrap, SocketAddress remote, SplittableRandom random) {
         this.run = run;
         this.loop = loop;
-        this.bootstrap = bootstrap.handler(new CycleHandler());
+        this.bootstrap = bootstrap.handler(Bench.withHeader(run.config, new CycleHandler()));
         this.remote = remote;
         this.random = random;
         this.size = run.config.size();

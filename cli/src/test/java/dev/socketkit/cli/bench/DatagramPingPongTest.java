@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class DatagramPingPongTest {
                 1, // one send a second
                 Duration.ofSeconds(5),
                 Duration.ofMillis(1),
-                1);
+                1,
+                Optional.empty());
         Map<EventExecutor, LoopStats> loops = new IdentityHashMap<>();
         try (Payloads payloads = new Payloads(16, 1)) {
             Run run = new Run(config, payloads, loops, 1);
