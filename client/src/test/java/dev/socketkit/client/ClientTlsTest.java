@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.client.ClientException.Reason;
+import dev.socketkit.codec.ProxyVersion;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerListener;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Certificates;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +40,29 @@ class ClientTlsTest {
                     .collect(Collectors.joining());
             assertEquals(50, echoed.lines().count(), echoed);
             assertTrue(echoed.endsWith("line 49\n"), echoed);
+        }
+    }
+
+    @Test
+    void aProxyHeaderGoesInClearBeforeTheHandshake() throws Exception {
+        // HAProxy's send-proxy in front of a TLS server: the header is plain text, then the TLS stream.
+        CompletableFuture<SocketAddress> opened = new CompletableFuture<>();
+        ServerConfig config = ServerConfig.defaults()
+                .withEndpoint(Endpoint.parse("tls://127.0.0.1:0"))
+                .withProxyProtocol(true)
+                .withListener(new ServerListener() {
+                    @Override
+                    public void connectionOpened(SocketAddress peer) {
+                        opened.complete(peer);
+                    }
+                });
+        try (Server server = Server.start(config);
+                Client client = Client.connect(pinned(server, server.endpoint()).withProxyHeader(ProxyVersion.V1))) {
+            assertEquals("through", client.request("through"));
+            // The header names the client's own connection, so the server sees the client's real port.
+            InetSocketAddress peer = (InetSocketAddress) opened.get(10, TimeUnit.SECONDS);
+            assertEquals("127.0.0.1", peer.getAddress().getHostAddress());
+            assertTrue(peer.getPort() > 0, peer.toString());
         }
     }
 
