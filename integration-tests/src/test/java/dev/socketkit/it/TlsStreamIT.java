@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.socketkit.codec.Framing;
+import dev.socketkit.junit.Reaction;
+import dev.socketkit.junit.RecordingServer;
 import dev.socketkit.junit.TestCertificates;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.server.ServerStats;
+import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.TlsEngine;
 import dev.socketkit.transport.Transport;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * How TLS connections end, beyond what the shared stream bodies check: where TLS has no half-close, the server's
- * answer to our {@code close_notify} is its own and a close.
+ * answer to our {@code close_notify} is its own and a close; and a recording server's half-close is a {@code
+ * close_notify}, then the FIN.
  */
 @Timeout(60)
 class TlsStreamIT {
@@ -75,6 +81,27 @@ class TlsStreamIT {
                     Arrays.copyOf(last, after.length), after, "only a part of what we sent last, from its start");
             ServerStats stats = Poll.stats(server, s -> s.openConnections() == 0, PATIENCE);
             assertEquals(0, stats.openConnections(), "the server should close: " + stats.summary());
+        }
+    }
+
+    /**
+     * A recording server's half-close over TLS: a {@code close_notify} (which this client needs before it reads the
+     * end), then the FIN; over TLS 1.3 the client can still send, and the server records it.
+     */
+    @Test
+    void aRecordingServersHalfCloseIsACloseNotifyAndLeavesOurSideOpen() throws Exception {
+        ServerConfig config = Security.TLS.applyTo(ServerConfig.defaults()
+                .withEndpoint(Endpoint.tcp("127.0.0.1", 0))
+                .withFraming(Framing.line(1024))
+                .withShutdownTimeout(Duration.ZERO));
+        try (RecordingServer server = RecordingServer.start(config);
+                StreamConnection client = Security.TLS.connect(server.endpoint(), PATIENCE)) {
+            server.enqueue(Reaction.reply("bye\n").thenHalfClose());
+            client.write(Text.bytes("done?\n"));
+            assertEquals("bye\n", Text.string(client.readToEnd(64)), "the answer, then TLS's own end of stream");
+            client.write(Text.bytes("one more\n"));
+            assertEquals("done?\n", server.takeFrame().utf8());
+            assertEquals("one more\n", server.takeFrame().utf8(), "sent after the server's half-close");
         }
     }
 }

@@ -157,6 +157,27 @@ class TlsSocketServerTest {
         }
     }
 
+    @Test
+    void aHalfCloseReactionOverTls13EndsTheAnswersAndLeavesThePeerFreeToSend(
+            @SocketServer(tls = true, framing = "line") RecordingServer server) throws Exception {
+        server.enqueue(Reaction.reply("last words\n").thenHalfClose());
+        try (SSLSocket socket =
+                (SSLSocket) TestCertificates.sslContext().getSocketFactory().createSocket()) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"}); // TLS 1.2 has no half-close
+            socket.connect(new InetSocketAddress("127.0.0.1", server.endpoint().port()), PATIENCE_MILLIS);
+            socket.setSoTimeout(PATIENCE_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write("bye\n".getBytes(UTF_8));
+            out.flush();
+            // The JDK's socket takes a bare FIN for the end too; TlsStreamIT checks that close_notify comes first.
+            assertEquals("last words\n", new String(socket.getInputStream().readAllBytes(), UTF_8));
+            out.write("after the end\n".getBytes(UTF_8));
+            out.flush();
+            assertEquals("bye\n", server.takeFrame().utf8());
+            assertEquals("after the end\n", server.takeFrame().utf8(), "our side stays open for sending");
+        }
+    }
+
     private static Server tcpServer(TlsConfig tls) {
         return Server.start(ServerConfig.defaults()
                 .withEndpoint(Endpoint.anyLocal(SocketKind.TCP))
