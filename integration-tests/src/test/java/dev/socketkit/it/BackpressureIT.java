@@ -7,18 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client that sends without reading must stall: the echo server stops reading while its answers to that client
- * cannot be sent, instead of buffering without bound. Once the client reads, everything comes back intact.
+ * cannot be sent, instead of buffering without bound. Once the client reads, everything comes back intact. Over TCP and
+ * Unix stream sockets, plain and TLS.
  */
 @Timeout(60)
 class BackpressureIT {
@@ -36,11 +40,17 @@ class BackpressureIT {
     /** How long to wait for the stall before deciding that the server never pushes back. */
     private static final Duration STALL_WAIT = Duration.ofSeconds(15);
 
-    @TransportTest
-    void stallsAWriterThatDoesNotReadAndThenEchoesAllOfIt(Transport transport) throws Exception {
-        ServerConfig config = ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoints.tcp());
+    @TempDir
+    Path directory;
+
+    @TransportKindAndSecurityTest
+    void stallsAWriterThatDoesNotReadAndThenEchoesAllOfIt(Transport transport, SocketKind kind, Security security)
+            throws Exception {
+        Transports.assumeCarries(transport, kind);
+        ServerConfig config = security.applyTo(
+                ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoints.of(kind, directory)));
         try (Server server = Transports.start(transport, config);
-                StreamClient client = StreamClient.connect(server.endpoint(), Duration.ofSeconds(40));
+                StreamConnection client = security.connect(server.endpoint(), Duration.ofSeconds(40));
                 Workers workers = new Workers(1)) {
             AtomicLong written = new AtomicLong();
             Future<Long> writing = workers.submit(() -> writeSeededBytes(client, written));
@@ -75,7 +85,7 @@ class BackpressureIT {
     }
 
     /** Writes {@link #TOTAL} bytes from a seeded random source, counting progress; returns their CRC32. */
-    private static long writeSeededBytes(StreamClient client, AtomicLong written) throws Exception {
+    private static long writeSeededBytes(StreamConnection client, AtomicLong written) throws Exception {
         Random random = new Random(SEED);
         CRC32 checksum = new CRC32();
         byte[] chunk = new byte[CHUNK];

@@ -7,21 +7,28 @@ import dev.socketkit.codec.Framing;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Framed TCP servers: lines keep their terminators, length-prefixed frames come back prefixed, and a frame over the
- * limit closes only its own connection.
+ * Framed stream servers, over TCP and Unix sockets, plain and TLS: lines keep their terminators, length-prefixed frames
+ * come back prefixed, and a frame over the limit closes only its own connection.
  */
 @Timeout(60)
 class FramingIT {
-    @TransportTest
-    void lineEchoKeepsEachLinesOwnTerminator(Transport transport) throws Exception {
-        try (Server server = Transports.start(transport, tcp(ServerKind.ECHO, Framing.line(1024)));
-                StreamClient client = StreamClient.connect(server.endpoint())) {
+    @TempDir
+    Path directory;
+
+    @TransportKindAndSecurityTest
+    void lineEchoKeepsEachLinesOwnTerminator(Transport transport, SocketKind kind, Security security) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (Server server = Transports.start(transport, config(security, kind, ServerKind.ECHO, Framing.line(1024)));
+                StreamConnection client = security.connect(server.endpoint())) {
             String lines = "one\r\ntwo\nthree\r\n";
             client.write(Text.bytes(lines));
             assertEquals(lines, Text.string(client.readExactly(lines.length())));
@@ -31,10 +38,13 @@ class FramingIT {
         }
     }
 
-    @TransportTest
-    void lineWelcomeEndsTheGreetingAndEachAnswerWithANewline(Transport transport) throws Exception {
-        try (Server server = Transports.start(transport, tcp(ServerKind.WELCOME, Framing.line(1024)));
-                StreamClient client = StreamClient.connect(server.endpoint())) {
+    @TransportKindAndSecurityTest
+    void lineWelcomeEndsTheGreetingAndEachAnswerWithANewline(Transport transport, SocketKind kind, Security security)
+            throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (Server server =
+                        Transports.start(transport, config(security, kind, ServerKind.WELCOME, Framing.line(1024)));
+                StreamConnection client = security.connect(server.endpoint())) {
             String greeting = "Welcome to the server\n";
             assertEquals(greeting, Text.string(client.readExactly(greeting.length())));
 
@@ -47,10 +57,13 @@ class FramingIT {
         }
     }
 
-    @TransportTest
-    void lengthEchoSendsEachFrameBackWithItsPrefix(Transport transport) throws Exception {
-        try (Server server = Transports.start(transport, tcp(ServerKind.ECHO, Framing.length(2, 1024)));
-                StreamClient client = StreamClient.connect(server.endpoint())) {
+    @TransportKindAndSecurityTest
+    void lengthEchoSendsEachFrameBackWithItsPrefix(Transport transport, SocketKind kind, Security security)
+            throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (Server server =
+                        Transports.start(transport, config(security, kind, ServerKind.ECHO, Framing.length(2, 1024)));
+                StreamConnection client = security.connect(server.endpoint())) {
             byte[] large = Text.random(1000, 2);
             byte[] frames = concat(frame("abc"), frame(large));
             // Two frames in one write, then the second split, so the server must wait for the rest of a frame: it has
@@ -67,10 +80,13 @@ class FramingIT {
         }
     }
 
-    @TransportTest
-    void lengthWelcomePrefixesTheGreetingAndEachAnswer(Transport transport) throws Exception {
-        try (Server server = Transports.start(transport, tcp(ServerKind.WELCOME, Framing.length(2, 1024)));
-                StreamClient client = StreamClient.connect(server.endpoint())) {
+    @TransportKindAndSecurityTest
+    void lengthWelcomePrefixesTheGreetingAndEachAnswer(Transport transport, SocketKind kind, Security security)
+            throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (Server server = Transports.start(
+                        transport, config(security, kind, ServerKind.WELCOME, Framing.length(2, 1024)));
+                StreamConnection client = security.connect(server.endpoint())) {
             byte[] greeting = frame("Welcome to the server");
             assertArrayEquals(greeting, client.readExactly(greeting.length), "a 2-byte length, then the greeting");
 
@@ -83,11 +99,13 @@ class FramingIT {
         }
     }
 
-    @TransportTest
-    void aLineOverTheLimitClosesOnlyItsOwnConnection(Transport transport) throws Exception {
-        try (Server server = Transports.start(transport, tcp(ServerKind.ECHO, Framing.line(16)));
-                StreamClient offender = StreamClient.connect(server.endpoint());
-                StreamClient bystander = StreamClient.connect(server.endpoint())) {
+    @TransportKindAndSecurityTest
+    void aLineOverTheLimitClosesOnlyItsOwnConnection(Transport transport, SocketKind kind, Security security)
+            throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (Server server = Transports.start(transport, config(security, kind, ServerKind.ECHO, Framing.line(16)));
+                StreamConnection offender = security.connect(server.endpoint());
+                StreamConnection bystander = security.connect(server.endpoint())) {
             bystander.write(Text.bytes("before\n"));
             assertEquals("before\n", Text.string(bystander.readExactly(7)));
 
@@ -104,11 +122,11 @@ class FramingIT {
         }
     }
 
-    private static ServerConfig tcp(ServerKind kind, Framing framing) {
-        return ServerConfig.defaults()
+    private ServerConfig config(Security security, SocketKind socket, ServerKind kind, Framing framing) {
+        return security.applyTo(ServerConfig.defaults()
                 .withKind(kind)
-                .withEndpoint(Endpoints.tcp())
-                .withFraming(framing);
+                .withEndpoint(Endpoints.of(socket, directory))
+                .withFraming(framing));
     }
 
     /** {@code payload} after its length as a 2-byte big-endian number. */

@@ -2,7 +2,6 @@ package dev.socketkit.it;
 
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -16,14 +15,13 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * A TCP or Unix stream client on the JDK's {@link SocketChannel}: it shares no code with the server, so it sees the
  * server from outside. Every call waits at most its patience for progress, then fails, so no test hangs on a socket.
  * One thread may write while another reads; otherwise one thread at a time.
  */
-final class StreamClient implements AutoCloseable {
+final class StreamClient implements StreamConnection {
     /** How long a read or write may wait for progress before the test fails. */
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
@@ -84,12 +82,8 @@ final class StreamClient implements AutoCloseable {
         };
     }
 
-    /** Writes all of {@code bytes}, waiting while the socket's send buffer is full. */
-    void write(byte[] bytes) throws IOException {
-        write(ByteBuffer.wrap(bytes));
-    }
-
-    void write(ByteBuffer bytes) throws IOException {
+    @Override
+    public void write(ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
             if (channel.write(bytes) == 0) {
                 await(writable, "could be written", bytes.remaining() + " bytes left to write");
@@ -97,8 +91,8 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
-    /** Reads at least one byte into {@code into}, or returns -1 at the end of the stream. */
-    int read(ByteBuffer into) throws IOException {
+    @Override
+    public int read(ByteBuffer into) throws IOException {
         if (!into.hasRemaining()) {
             throw new IllegalArgumentException("no room to read into");
         }
@@ -111,60 +105,9 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
-    /** Reads one byte (0 to 255), or returns -1 at the end of the stream, as {@code InputStream.read()} does. */
-    int read() throws IOException {
-        ByteBuffer one = ByteBuffer.allocate(1);
-        return read(one) < 0 ? -1 : one.get(0) & 0xff;
-    }
-
-    /** Reads exactly {@code length} bytes; fails if the stream ends first, showing what did arrive. */
-    byte[] readExactly(int length) throws IOException {
-        ByteBuffer into = ByteBuffer.allocate(length);
-        while (into.hasRemaining()) {
-            if (read(into) < 0) {
-                throw new EOFException("the stream ended after " + into.position() + " of " + length + " bytes: "
-                        + Text.preview(Arrays.copyOf(into.array(), into.position())));
-            }
-        }
-        return into.array();
-    }
-
-    /** Reads until the end of the stream; fails if more than {@code limit} bytes come. */
-    byte[] readToEnd(int limit) throws IOException {
-        ByteBuffer into = ByteBuffer.allocate(limit + 1);
-        while (into.hasRemaining()) {
-            if (read(into) < 0) {
-                return Arrays.copyOf(into.array(), into.position());
-            }
-        }
-        throw new IOException(
-                "more than " + limit + " bytes before the end of the stream: " + Text.preview(into.array()));
-    }
-
-    /**
-     * Reads until the server ends the connection, with a FIN or a reset; returns the bytes that came first. Fails if
-     * more than {@code limit} bytes come.
-     */
-    byte[] readUntilClosed(int limit) throws IOException {
-        ByteBuffer into = ByteBuffer.allocate(limit + 1);
-        while (into.hasRemaining()) {
-            int count;
-            try {
-                count = read(into);
-            } catch (InterruptedIOException notClosed) {
-                throw notClosed;
-            } catch (IOException reset) {
-                count = -1;
-            }
-            if (count < 0) {
-                return Arrays.copyOf(into.array(), into.position());
-            }
-        }
-        throw new IOException("more than " + limit + " bytes and the connection still open");
-    }
-
     /** Sends a FIN: the server sees the end of its input, and can still write to us. */
-    void shutdownOutput() throws IOException {
+    @Override
+    public void shutdownOutput() throws IOException {
         channel.shutdownOutput();
     }
 

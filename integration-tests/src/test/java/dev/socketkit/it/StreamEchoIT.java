@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
-import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.TlsEngine;
 import dev.socketkit.transport.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The echo server over TCP and Unix stream sockets: a mebibyte back byte for byte, then the close after our FIN. */
+/**
+ * The echo server over TCP and Unix stream sockets, plain and TLS: a mebibyte back byte for byte, then the close after
+ * our end (a FIN, or a close_notify over TLS).
+ */
 @Timeout(60)
 class StreamEchoIT {
     private static final int MEBIBYTE = 1 << 20;
@@ -22,33 +26,46 @@ class StreamEchoIT {
     @TempDir
     Path directory;
 
-    @TransportTest
-    void echoesAMebibyteExactlyOverTcpAndClosesAfterOurEnd(Transport transport) throws Exception {
-        echoesAMebibyteExactlyAndClosesAfterOurEnd(transport, Endpoints.tcp());
+    @TransportKindAndSecurityTest
+    void echoesAMebibyteExactlyAndClosesAfterOurEnd(Transport transport, SocketKind kind, Security security)
+            throws Exception {
+        echoesAMebibyteExactlyAndClosesAfterOurEnd(transport, security.applyTo(echo(kind)), security);
     }
 
-    @TransportTest
-    void echoesAMebibyteExactlyOverUnixStreamAndClosesAfterOurEnd(Transport transport) throws Exception {
-        echoesAMebibyteExactlyAndClosesAfterOurEnd(transport, Endpoints.unix(directory));
+    /** The server on the JDK's TLS engine too, against the same JDK client: the echo holds whichever engine serves. */
+    @TransportAndStreamKindTest
+    void echoesAMebibyteExactlyOverTlsOnTheJdkEngine(Transport transport, SocketKind kind) throws Exception {
+        echoesAMebibyteExactlyAndClosesAfterOurEnd(
+                transport, onTheJdkEngine(Security.TLS.applyTo(echo(kind))), Security.TLS);
     }
 
-    @TransportTest
-    void echoesEverythingSentBeforeOurEndOverTcp(Transport transport) throws Exception {
-        echoesEverythingSentBeforeOurEnd(transport, Endpoints.tcp());
+    /** The client sends a mebibyte and its end at once, as {@code nc -N} does, and only then reads. */
+    @TransportKindAndSecurityTest
+    void echoesEverythingSentBeforeOurEnd(Transport transport, SocketKind kind, Security security) throws Exception {
+        echoesEverythingSentBeforeOurEnd(transport, security.applyTo(echo(kind)), security);
     }
 
-    @TransportTest
-    void echoesEverythingSentBeforeOurEndOverUnixStream(Transport transport) throws Exception {
-        echoesEverythingSentBeforeOurEnd(transport, Endpoints.unix(directory));
+    /** TLS 1.3's half-close, on the engine that keeps it (see {@link Transports#assumeHalfClosure}). */
+    @TransportAndStreamKindTest
+    void echoesEverythingSentBeforeOurEndOverTlsOnTheJdkEngine(Transport transport, SocketKind kind) throws Exception {
+        echoesEverythingSentBeforeOurEnd(transport, onTheJdkEngine(Security.TLS.applyTo(echo(kind))), Security.TLS);
     }
 
-    /** The client sends a mebibyte and its FIN at once, as {@code nc -N} does, and only then reads. */
-    private static void echoesEverythingSentBeforeOurEnd(Transport transport, Endpoint endpoint) throws Exception {
-        Transports.assumeHalfClosure(transport, endpoint.kind());
+    private ServerConfig echo(SocketKind kind) {
+        return ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoints.of(kind, directory));
+    }
+
+    private static ServerConfig onTheJdkEngine(ServerConfig config) {
+        return config.withTls(config.tls().orElseThrow().withEngine(TlsEngine.JDK));
+    }
+
+    private static void echoesEverythingSentBeforeOurEnd(Transport transport, ServerConfig config, Security security)
+            throws Exception {
+        Transports.assumeCarries(transport, config.endpoint().kind());
+        Transports.assumeHalfClosure(transport, config);
         byte[] sent = Text.random(MEBIBYTE, 0x5eed_0002L);
-        ServerConfig config = ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(endpoint);
         try (Server server = Transports.start(transport, config);
-                StreamClient client = StreamClient.connect(server.endpoint());
+                StreamConnection client = security.connect(server.endpoint());
                 Workers workers = new Workers(1)) {
             Future<Void> writing = workers.submit(() -> {
                 client.write(sent);
@@ -57,16 +74,16 @@ class StreamEchoIT {
             });
             byte[] received = client.readToEnd(sent.length);
             Workers.result(writing, Duration.ofSeconds(10));
-            assertArrayEquals(sent, received, "the echo of everything sent before the FIN, then the end of the stream");
+            assertArrayEquals(sent, received, "the echo of everything sent before our end, then the end of the stream");
         }
     }
 
-    private static void echoesAMebibyteExactlyAndClosesAfterOurEnd(Transport transport, Endpoint endpoint)
-            throws Exception {
+    private static void echoesAMebibyteExactlyAndClosesAfterOurEnd(
+            Transport transport, ServerConfig config, Security security) throws Exception {
+        Transports.assumeCarries(transport, config.endpoint().kind());
         byte[] sent = Text.random(MEBIBYTE, 0x5eed_0001L);
-        ServerConfig config = ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(endpoint);
         try (Server server = Transports.start(transport, config);
-                StreamClient client = StreamClient.connect(server.endpoint());
+                StreamConnection client = security.connect(server.endpoint());
                 Workers workers = new Workers(1)) {
             Future<Void> writing = workers.submit(() -> {
                 client.write(sent);
@@ -77,7 +94,7 @@ class StreamEchoIT {
             assertArrayEquals(sent, received, "the echo differs from what was sent");
 
             client.shutdownOutput();
-            assertEquals(-1, client.read(), "the server should close once it has echoed everything after our FIN");
+            assertEquals(-1, client.read(), "the server should close once it has echoed everything after our end");
         }
     }
 }

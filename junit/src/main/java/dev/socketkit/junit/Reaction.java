@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  *   <li>{@link #echo echo}: replies with the frame being reacted to.
  *   <li>{@link #delay delay}: waits, without blocking anything (the event loop schedules the next step).
  *   <li>{@link #halfClose halfClose}: shuts down the server's sending side: the peer reads end of input, and may still
- *       send. Stream sockets only.
+ *       send. Stream sockets only; over TLS a {@code close_notify} goes first, then the FIN (a TLS 1.2 peer answers
+ *       with its own and closes, since TLS 1.2 has no half-close).
  *   <li>{@link #close close}: closes the connection after what was written. Stream sockets only.
  *   <li>{@link #reset reset}: aborts the connection (SO_LINGER 0, then close): the peer sees a connection reset, and
  *       may lose what it had not read yet, as TCP has it. TCP only: Unix sockets have no reset.

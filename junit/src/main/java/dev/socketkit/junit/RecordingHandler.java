@@ -18,6 +18,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -146,7 +147,19 @@ final class RecordingHandler extends ChannelInboundHandlerAdapter {
                     ctx.fireExceptionCaught(new IllegalStateException(channel + " cannot half-close"));
                     return;
                 }
-                duplex.shutdownOutput().addListener(shut -> next(shut, index));
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (tls == null) {
+                    duplex.shutdownOutput().addListener(shut -> next(shut, index));
+                } else {
+                    // A TLS peer reads a bare FIN as a truncation: close_notify is TLS's end of output, then the FIN.
+                    tls.closeOutbound().addListener(notified -> {
+                        if (notified.isSuccess()) {
+                            duplex.shutdownOutput().addListener(shut -> next(shut, index));
+                        } else {
+                            next(notified, index);
+                        }
+                    });
+                }
             } else if (step instanceof Close) {
                 channel.close();
                 done.trySuccess(null);

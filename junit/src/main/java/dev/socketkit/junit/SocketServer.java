@@ -35,8 +35,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@link dev.socketkit.server.Server}: the running server ({@code kind} says which);
  *   <li>{@link dev.socketkit.transport.Endpoint}: where it really listens (the real port, the Unix path);
  *   <li>{@link RecordingServer}: a server that records every frame and answers from the test's script ({@code kind} is
- *       ignored).
+ *       ignored);
+ *   <li>{@link dev.socketkit.client.ClientConfig}: what a socketkit client needs to talk to the server: its endpoint,
+ *       its framing and, with {@code tls = true}, trust in the test run's CA.
  * </ul>
+ *
+ * <p>With {@code tls = true} the server speaks TLS (1.3 and 1.2) with a certificate for {@code localhost}, {@code
+ * 127.0.0.1} and {@code ::1} issued by a CA made once for the test run ({@link TestCertificates}); its endpoint is
+ * {@code tls://127.0.0.1:PORT} over TCP. A client trusts it with {@link TestCertificates#clientTls()}, or {@link
+ * TestCertificates#sslContext()} for the JDK's own clients, and needs no files and no {@code insecure()}:
+ *
+ * <pre>{@code
+ * @Test
+ * void talksTls(@SocketServer(tls = true, framing = "line") ClientConfig server) {
+ *     try (Client client = Client.connect(server)) {   // trusts the run's CA, checks the host name
+ *         assertEquals("hi\n", client.request("hi\n"));
+ *     }
+ * }
+ * }</pre>
  *
  * <p>Lifecycle: a static field's server is started before all tests of the class and closed after all of them; an
  * instance field's, before each test and after it (also with {@code @TestInstance(PER_CLASS)}); a parameter's lives as
@@ -52,7 +68,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Servers are closed on every JUnit version from 5.10 on (checked on 5.10 and on the version socketkit builds with),
  * not only on 5.13 and later, which close every {@link AutoCloseable} of an extension store. A misused annotation (a
  * final field, an unsupported type, an unknown framing, framing on a datagram socket) fails the test with a {@link
- * org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the field or parameter.
+ * org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the field or parameter. So does {@code tls =
+ * true} on a datagram socket: DTLS is not offered.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -80,4 +97,10 @@ public @interface SocketServer {
      * {@code epoll}, {@code kqueue} or {@code io_uring}.
      */
     String io() default "auto";
+
+    /**
+     * {@return whether the server speaks TLS, with a certificate from the test run's CA} Off by default. Stream sockets
+     * only (TCP, Unix stream); see {@link TestCertificates} for what trusts it.
+     */
+    boolean tls() default false;
 }

@@ -1,9 +1,11 @@
 package dev.socketkit.junit;
 
+import dev.socketkit.client.ClientConfig;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketKind;
 import java.lang.reflect.Field;
 import java.lang.reflect.Parameter;
 import java.time.Duration;
@@ -86,9 +88,12 @@ final class SocketServerInjector implements BeforeAllCallback, BeforeEachCallbac
     /** The server for {@code key} in {@code context}, started now unless it runs already; what the target wants. */
     private static Object start(
             ExtensionContext context, Object key, SocketServer annotation, Class<?> type, String target) {
-        if (type != Server.class && type != Endpoint.class && type != RecordingServer.class) {
+        if (type != Server.class
+                && type != Endpoint.class
+                && type != RecordingServer.class
+                && type != ClientConfig.class) {
             throw new ExtensionConfigurationException("@SocketServer " + target + " has type " + type.getName()
-                    + "; it must be Server, Endpoint or RecordingServer");
+                    + "; it must be Server, Endpoint, RecordingServer or ClientConfig");
         }
         Store store = context.getStore(NAMESPACE);
         StoredServer<?> stored = store.get(key, StoredServer.class);
@@ -105,20 +110,37 @@ final class SocketServerInjector implements BeforeAllCallback, BeforeEachCallbac
             store.put(key, stored);
         }
         Object running = stored.server();
-        return type == Endpoint.class ? ((Server) running).endpoint() : running;
+        if (type == Endpoint.class) {
+            return ((Server) running).endpoint();
+        }
+        return type == ClientConfig.class ? clientConfigFor((Server) running) : running;
+    }
+
+    /** What a socketkit client needs to talk to {@code server}: where it is, how it frames, whom to trust. */
+    private static ClientConfig clientConfigFor(Server server) {
+        ClientConfig config = ClientConfig.defaults()
+                .withEndpoint(server.endpoint())
+                .withFraming(server.config().framing());
+        return server.config().tls().isPresent() ? config.withTls(TestCertificates.clientTls()) : config;
     }
 
     /** What the annotation asks for, on a fresh local endpoint, stopping without delay. */
     private static ServerConfig configOf(SocketServer annotation, String target) {
+        SocketKind socket = annotation.socket();
+        if (annotation.tls() && socket.isDatagram()) {
+            throw new ExtensionConfigurationException("@SocketServer " + target + ": tls = true needs a stream socket"
+                    + " (TCP or UNIX), not " + socket + "; DTLS for datagram sockets is not offered");
+        }
         try {
-            return ServerConfig.defaults()
+            Endpoint endpoint = Endpoint.anyLocal(socket);
+            ServerConfig config = ServerConfig.defaults()
                     .withKind(annotation.kind())
-                    .withEndpoint(Endpoint.anyLocal(annotation.socket()))
+                    .withEndpoint(annotation.tls() && socket == SocketKind.TCP ? endpoint.withTls(true) : endpoint)
                     .withFraming(FramingSpec.parse(annotation.framing()))
                     .withIo(Io.parse(annotation.io()))
                     // A test's server has no clients worth waiting for once the test is over.
-                    .withShutdownTimeout(Duration.ZERO)
-                    .validate();
+                    .withShutdownTimeout(Duration.ZERO);
+            return (annotation.tls() ? config.withTls(TestCertificates.serverTls()) : config).validate();
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("@SocketServer " + target + ": " + e.getMessage(), e);
         }

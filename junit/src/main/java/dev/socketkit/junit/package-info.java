@@ -11,7 +11,10 @@
  *       {@link dev.socketkit.junit.Reaction}s (replies, delays, half-close, close, reset, silence), to test how a
  *       client behaves;
  *   <li>{@link dev.socketkit.junit.SocketServerExtension} runs a server from any {@link
- *       dev.socketkit.server.ServerConfig}, such as one with a handler of your own.
+ *       dev.socketkit.server.ServerConfig}, such as one with a handler of your own;
+ *   <li>{@link dev.socketkit.junit.TestCertificates} holds the test run's CA, which issues the certificate of every
+ *       {@code @SocketServer(tls = true)} server, and what a client needs to trust it (a socketkit {@code TlsConfig},
+ *       a JDK {@code SSLContext}, PEM), and issues more certificates, for mutual TLS.
  * </ul>
  *
  * <pre>{@code

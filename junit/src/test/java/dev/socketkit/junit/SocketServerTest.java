@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.client.Client;
+import dev.socketkit.client.ClientConfig;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.junit.Launch.StoreClosing;
 import dev.socketkit.server.Server;
@@ -335,13 +336,18 @@ class SocketServerTest {
         void test(@SocketServer(socket = SocketKind.UNIXGRAM, io = "nio") Endpoint endpoint) {}
     }
 
+    static class TlsOnDatagrams {
+        @Test
+        void test(@SocketServer(socket = SocketKind.UDP, tls = true) ClientConfig config) {}
+    }
+
     @Test
     void misusesFailWithAConfigurationErrorNamingTheFieldOrParameter() {
         assertFailsWith(FinalField.class, "@SocketServer field FinalField.server must not be final");
         assertFailsWith(
                 WrongType.class,
-                "@SocketServer field WrongType.server has type java.lang.String; it must be Server, Endpoint or"
-                        + " RecordingServer");
+                "@SocketServer field WrongType.server has type java.lang.String; it must be Server, Endpoint,"
+                        + " RecordingServer or ClientConfig");
         assertFailsWith(UnknownFraming.class, "@SocketServer parameter 'server' of test(): unknown framing 'lines'");
         assertFailsWith(
                 FramingOnDatagrams.class,
@@ -350,6 +356,10 @@ class SocketServerTest {
         assertFailsWith(
                 TransportWithoutTheSocket.class,
                 "@SocketServer parameter 'endpoint' of test(): nio has no unixgram sockets");
+        assertFailsWith(
+                TlsOnDatagrams.class,
+                "@SocketServer parameter 'config' of test(): tls = true needs a stream socket (TCP or UNIX), not UDP;"
+                        + " DTLS for datagram sockets is not offered");
     }
 
     private static void assertFailsWith(Class<?> testClass, String message) {

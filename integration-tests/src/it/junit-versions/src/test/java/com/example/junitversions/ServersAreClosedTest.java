@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.socketkit.client.Client;
+import dev.socketkit.client.ClientConfig;
 import dev.socketkit.junit.RecordingServer;
 import dev.socketkit.junit.SocketServer;
 import dev.socketkit.junit.SocketServerExtension;
@@ -37,13 +39,16 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * Every kind of server socketkit-junit starts for a test is closed once its test or class is over, on the JUnit this
- * build runs (see pom.xml): a leaked server would pass every test and only show as a growing process.
+ * Every kind of server socketkit-junit starts for a test is closed once its test or class is over, TLS ones included,
+ * on the JUnit this build runs (see pom.xml): a leaked server would pass every test and only show as a growing process.
  */
 @Timeout(60)
 class ServersAreClosedTest {
     /** Filled by {@link UsesServers}: every server it was given, in each of its tests. */
     static final List<Server> seen = new CopyOnWriteArrayList<>();
+
+    /** Filled by {@link UsesServers}: where each TLS server it was given a client configuration for listened. */
+    static final List<Endpoint> tlsSeen = new CopyOnWriteArrayList<>();
 
     /**
      * A user's test class, run by {@link #everyServerIsClosedOnceItsTestsAreOver} with the real engine so that its
@@ -55,6 +60,9 @@ class ServersAreClosedTest {
 
         @SocketServer(socket = SocketKind.UNIX)
         Server forEachTest;
+
+        @SocketServer(tls = true)
+        ClientConfig overTls;
 
         @RegisterExtension
         static SocketServerExtension configured = SocketServerExtension.of(ServerConfig.defaults()
@@ -76,6 +84,10 @@ class ServersAreClosedTest {
                 assertFalse(server.isClosed(), () -> server + " should run during the test");
                 seen.add(server);
             }
+            try (Client client = Client.connect(overTls)) { // trusts the test run's CA, on this JUnit too
+                assertEquals("tls", client.request("tls"));
+            }
+            tlsSeen.add(overTls.endpoint());
         }
     }
 
@@ -97,6 +109,7 @@ class ServersAreClosedTest {
     @Test
     void everyServerIsClosedOnceItsTestsAreOver() throws Exception {
         seen.clear();
+        tlsSeen.clear();
         TestExecutionSummary summary = run(UsesServers.class);
         StringWriter report = new StringWriter();
         summary.printFailuresTo(new PrintWriter(report), 20);
@@ -108,6 +121,10 @@ class ServersAreClosedTest {
         for (Server server : seen) {
             assertTrue(server.isClosed(), () -> server + " is still open after its tests");
             assertNothingListensAt(server.endpoint());
+        }
+        assertEquals(2, tlsSeen.stream().distinct().count(), tlsSeen::toString);
+        for (Endpoint endpoint : tlsSeen) {
+            assertNothingListensAt(endpoint);
         }
     }
 

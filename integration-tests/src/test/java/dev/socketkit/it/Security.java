@@ -1,0 +1,42 @@
+package dev.socketkit.it;
+
+import dev.socketkit.junit.TestCertificates;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.transport.Endpoint;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Whether a stream test talks plain bytes or TLS: the third dimension of the transport matrix, after the transport and
+ * the socket kind. A test body takes one and does the same over both.
+ */
+enum Security {
+    /** Plain bytes: the server as configured, {@link StreamClient} against it. */
+    PLAIN,
+
+    /**
+     * TLS 1.3: the server with the test run's certificate ({@link TestCertificates}) on its default engine, OpenSSL
+     * where it loads; {@link TlsStreamClient}, on the JDK's engine, against it. Two TLS stacks that share no code.
+     */
+    TLS;
+
+    /** The protocol {@link #TLS} offers: the one with a half-close, so that every stream body makes sense over it. */
+    static final String TLS_1_3 = "TLSv1.3";
+
+    /** {@code config} as this security has it: with the test run's certificate for {@link #TLS}. */
+    ServerConfig applyTo(ServerConfig config) {
+        return this == TLS ? config.withTls(TestCertificates.serverTls()) : config;
+    }
+
+    /** Connects to {@code endpoint}, TLS handshake included, with {@link StreamClient#PATIENCE}. */
+    StreamConnection connect(Endpoint endpoint) throws IOException {
+        return connect(endpoint, StreamClient.PATIENCE);
+    }
+
+    /** Connects to {@code endpoint}, TLS handshake included; each later call waits at most {@code patience}. */
+    StreamConnection connect(Endpoint endpoint, Duration patience) throws IOException {
+        return this == TLS
+                ? TlsStreamClient.connect(endpoint, patience, TestCertificates.sslContext(), TLS_1_3)
+                : StreamClient.connect(endpoint, patience);
+    }
+}

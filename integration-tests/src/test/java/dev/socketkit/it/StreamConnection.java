@@ -1,0 +1,86 @@
+package dev.socketkit.it;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A test's stream connection to a server, plain ({@link StreamClient}) or TLS ({@link TlsStreamClient}), so that one
+ * test body drives both. Every call waits at most the connection's patience for progress, then fails. One thread may
+ * write while another reads; otherwise one thread at a time.
+ */
+interface StreamConnection extends AutoCloseable {
+    /** Writes all of {@code bytes}, waiting while the socket's send buffer is full. */
+    void write(ByteBuffer bytes) throws IOException;
+
+    /** Reads at least one byte into {@code into}, or returns -1 at the end of the stream. */
+    int read(ByteBuffer into) throws IOException;
+
+    /**
+     * Ends what we send and keeps the connection open for reading: a FIN on a plain connection, a {@code close_notify}
+     * over TLS.
+     */
+    void shutdownOutput() throws IOException;
+
+    @Override
+    void close() throws IOException;
+
+    /** Writes all of {@code bytes}. */
+    default void write(byte[] bytes) throws IOException {
+        write(ByteBuffer.wrap(bytes));
+    }
+
+    /** Reads one byte (0 to 255), or returns -1 at the end of the stream, as {@code InputStream.read()} does. */
+    default int read() throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        return read(one) < 0 ? -1 : one.get(0) & 0xff;
+    }
+
+    /** Reads exactly {@code length} bytes; fails if the stream ends first, showing what did arrive. */
+    default byte[] readExactly(int length) throws IOException {
+        ByteBuffer into = ByteBuffer.allocate(length);
+        while (into.hasRemaining()) {
+            if (read(into) < 0) {
+                throw new EOFException("the stream ended after " + into.position() + " of " + length + " bytes: "
+                        + Text.preview(Arrays.copyOf(into.array(), into.position())));
+            }
+        }
+        return into.array();
+    }
+
+    /** Reads until the end of the stream; fails if more than {@code limit} bytes come. */
+    default byte[] readToEnd(int limit) throws IOException {
+        ByteBuffer into = ByteBuffer.allocate(limit + 1);
+        while (into.hasRemaining()) {
+            if (read(into) < 0) {
+                return Arrays.copyOf(into.array(), into.position());
+            }
+        }
+        throw new IOException(
+                "more than " + limit + " bytes before the end of the stream: " + Text.preview(into.array()));
+    }
+
+    /**
+     * Reads until the server ends the connection, with a FIN or a reset; returns the bytes that came first. Fails if
+     * more than {@code limit} bytes come.
+     */
+    default byte[] readUntilClosed(int limit) throws IOException {
+        ByteBuffer into = ByteBuffer.allocate(limit + 1);
+        while (into.hasRemaining()) {
+            int count;
+            try {
+                count = read(into);
+            } catch (InterruptedIOException notClosed) {
+                throw notClosed;
+            } catch (IOException reset) {
+                count = -1;
+            }
+            if (count < 0) {
+                return Arrays.copyOf(into.array(), into.position());
+            }
+        }
+        throw new IOException("more than " + limit + " bytes and the connection still open");
+    }
+}
