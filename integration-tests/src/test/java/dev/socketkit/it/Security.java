@@ -15,8 +15,10 @@ enum Security {
     PLAIN,
 
     /**
-     * TLS 1.3: the server with the test run's certificate ({@link TestCertificates}) on its default engine, OpenSSL
-     * where it loads; {@link TlsStreamClient}, on the JDK's engine, against it. Two TLS stacks that share no code.
+     * TLS 1.3: the server with the test run's certificate ({@link TestCertificates}) on its default engine, the
+     * JDK's, behind Netty's SslHandler; {@link TlsStreamClient}, the JDK's SSLEngine driven by hand, against it.
+     * StreamEchoIT also serves on the OpenSSL engine, and the CLI tests talk to openssl, socat and ncat: stacks that
+     * share no code with ours.
      */
     TLS;
 
