@@ -3,6 +3,7 @@ package dev.socketkit.cli.bench;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.TlsConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param timeout the longest connect, and the longest wait for data before a connection counts as stalled
  * @param datagramTimeout how long a datagram's echo may take before the datagram counts as lost
  * @param threads event-loop threads
+ * @param tls how every connection speaks TLS; null for plain text
  */
 public record BenchConfig(
         Mode mode,
@@ -36,7 +38,8 @@ public record BenchConfig(
         int rate,
         Duration timeout,
         Duration datagramTimeout,
-        int threads) {
+        int threads,
+        TlsConfig tls) {
 
     /**
      * Copies the socket options and checks that nothing is missing.
@@ -54,6 +57,7 @@ public record BenchConfig(
      * @param timeout the longest connect, and the longest wait for data before a connection counts as stalled
      * @param datagramTimeout how long a datagram's echo may take before the datagram counts as lost
      * @param threads event-loop threads
+     * @param tls how every connection speaks TLS; null for plain text
      */
     public BenchConfig {
         Objects.requireNonNull(mode, "mode");

@@ -32,7 +32,8 @@ class DatagramPingPongTest {
                 1, // one send a second
                 Duration.ofSeconds(5),
                 Duration.ofMillis(1),
-                1);
+                1,
+                null);
         Map<EventExecutor, LoopStats> loops = new IdentityHashMap<>();
         try (Payloads payloads = new Payloads(16, 1)) {
             Run run = new Run(config, payloads, loops, 1);
