@@ -7,11 +7,16 @@ import dev.socketkit.client.ClientException.Reason;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.TlsConfig;
+import dev.socketkit.transport.TlsEngine;
+import dev.socketkit.transport.internal.Certificates;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.Sizes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +27,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
@@ -49,8 +56,11 @@ import picocli.CommandLine.Parameters;
             "stdin is sent as it is read and never changed: with --framing line or delimiter a whole frame at a time"
                     + " (a frame over --max-frame-length is an error, not split), otherwise as it comes; each stdin"
                     + " line is one datagram, without its line end. Replies are printed as they arrive.",
-            "The first argument is the ENDPOINT if it is one (tcp://, udp://, unix:, unixgram: or HOST:PORT);"
+            "The first argument is the ENDPOINT if it is one (tcp://, tls://, udp://, unix:, unixgram: or HOST:PORT);"
                     + " otherwise every argument is a message for tcp://127.0.0.1:8090.",
+            "TLS (--tls or tls://): half-closing sends close_notify; a TLS 1.2 server closes both directions on it,"
+                    + " so answers it has not sent by then are lost (TLS 1.3 keeps them): use --no-half-close"
+                    + " --replies N there. -v prints the protocol, cipher suite and server certificate.",
             ""
         },
         footer = ExitCodes.HELP)
@@ -94,6 +104,9 @@ final class SendCommand implements Callable<Integer> {
     String bufferSize;
 
     @Mixin
+    ClientTlsOptions tls;
+
+    @Mixin
     FramingOptions framing;
 
     @Mixin
@@ -110,9 +123,10 @@ final class SendCommand implements Callable<Integer> {
         logging.applyForShortCommand();
         Logger log = LogManager.getLogger(SendCommand.class);
         List<String> messages = new ArrayList<>(arguments);
-        Endpoint endpoint = !messages.isEmpty() && looksLikeEndpoint(messages.get(0))
-                ? Options.endpoint(messages.remove(0))
-                : Endpoint.DEFAULT;
+        Endpoint endpoint = tls.endpoint(
+                !messages.isEmpty() && looksLikeEndpoint(messages.get(0))
+                        ? Options.endpoint(messages.remove(0))
+                        : Endpoint.DEFAULT);
         boolean fromStdin = messages.isEmpty();
         // From stdin, as with netcat, waiting has no limit unless one is asked for: input may pause for any time.
         Optional<Duration> idle = timeout != null
@@ -134,6 +148,12 @@ final class SendCommand implements Callable<Integer> {
         if (replies != null) {
             Options.count("--replies", replies, 0, Integer.MAX_VALUE);
         }
+        // The JDK's engine: Netty's OpenSSL engine can lose what the server sends after the close_notify of a
+        // half-close.
+        Optional<TlsConfig> tlsConfig = tls.config(endpoint, TlsEngine.JDK);
+        if (tlsConfig.isPresent()) {
+            config = config.withTls(tlsConfig.get());
+        }
         try {
             config.validate();
         } catch (IllegalArgumentException e) {
@@ -151,9 +171,13 @@ final class SendCommand implements Callable<Integer> {
                         + ", which holds at most " + largestDatagram(endpoint) + " bytes");
             }
         }
+        ClientTlsOptions.warnIfInsecure(tlsConfig);
 
         try (Client client = Client.connect(config)) {
             log.debug("connected to {} via {}", endpoint, client.transport().id());
+            if (log.isDebugEnabled()) {
+                client.tlsSession().ifPresent(session -> log.debug(describe(session, client.applicationProtocol())));
+            }
             StdinPump pump = null;
             if (fromStdin && datagram) {
                 pump = StdinPump.datagrams(client, System.in, largestDatagram(endpoint));
@@ -171,6 +195,22 @@ final class SendCommand implements Callable<Integer> {
                     .print(config.framing().kind() != Framing.Kind.RAW || datagram);
             return ExitCodes.OK;
         }
+    }
+
+    /** The TLS session in one line, for {@code -v}: protocol, cipher suite, the server's certificate, ALPN. */
+    private static String describe(SSLSession session, Optional<String> alpn) {
+        String peer;
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            X509Certificate leaf = (X509Certificate) chain[0];
+            peer = "server certificate " + leaf.getSubjectX500Principal().getName() + " (issuer "
+                    + leaf.getIssuerX500Principal().getName() + ", sha256 " + Certificates.sha256Fingerprint(leaf)
+                    + ")";
+        } catch (SSLPeerUnverifiedException e) {
+            peer = "no server certificate";
+        }
+        return "TLS " + session.getProtocol() + ", " + session.getCipherSuite() + ", " + peer
+                + alpn.map(protocol -> ", ALPN " + protocol).orElse("");
     }
 
     /** The longest message that fits one datagram to {@code endpoint}: IPv4 headers take 20 bytes more than IPv6. */

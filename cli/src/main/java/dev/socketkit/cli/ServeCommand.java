@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
             "  welcome  greet with 'Welcome to the server', answer each read with 'Data received:' + data",
             "  reply    read one message, answer 'Thanks for connecting', close",
             "",
-            "Endpoints: tcp://HOST:PORT  udp://HOST:PORT  unix:///abs/path  unix:rel/path  unixgram:///abs/path"
-                    + " (IPv6: tcp://[::1]:8090; port 0: any free port)",
+            "Endpoints: tcp://HOST:PORT  tls://HOST:PORT  udp://HOST:PORT  unix:///abs/path  unix:rel/path"
+                    + "  unixgram:///abs/path (IPv6: tcp://[::1]:8090; port 0: any free port)",
+            "TLS: --tls or tls://; TLS 1.3 and 1.2 only, on stream sockets only (DTLS is not offered).",
             ""
         },
         footer = ExitCodes.HELP)
@@ -137,6 +138,9 @@ final class ServeCommand implements Callable<Integer> {
     String reply = "Thanks for connecting";
 
     @Mixin
+    ServerTlsOptions tls;
+
+    @Mixin
     FramingOptions framing;
 
     @Mixin
@@ -165,7 +169,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Every value checked, before anything is bound: Netty would only log a warning for a bad option. */
     ServerConfig config() {
-        Endpoint where = Options.endpoint(endpoint);
+        Endpoint where = tls.endpoint(Options.endpoint(endpoint));
         ServerConfig config = ServerConfig.defaults()
                 .withKind(kind())
                 .withEndpoint(where)
@@ -202,6 +206,7 @@ final class ServeCommand implements Callable<Integer> {
         for (var setting : transport.socketOptions()) {
             config = config.withSocketOption(setting);
         }
+        config = tls.config(where).map(config::withTls).orElse(config);
         try {
             return config.validate();
         } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.NoSharedAlpnException;
 import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.TlsContexts;
 import dev.socketkit.transport.internal.TlsEndOfInput;
@@ -20,11 +21,14 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +38,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
@@ -110,6 +116,8 @@ public final class Client implements AutoCloseable {
         TlsConfig tls = config.effectiveTls().orElse(null);
         SslContext tlsContext = tls == null ? null : tlsContext(tls, name);
         Inbox inbox = new Inbox(config.inboxLimit());
+        // Kept here: a handshake that fails at once closes the connection, and the pipeline loses the handler.
+        AtomicReference<SslHandler> tlsHandler = new AtomicReference<>();
         EventLoopGroup group = transport.newEventLoopGroup(1, "socketkit-client");
         Path ownSocketFile = Bootstraps.clientBindPath(kind).orElse(null);
         try {
@@ -123,15 +131,9 @@ public final class Client implements AutoCloseable {
                             config.proxyHeader()
                                     .ifPresent(version -> ch.pipeline().addLast(ProxyProtocol.headerWriter(version)));
                             if (tlsContext != null) {
-                                ch.pipeline()
-                                        .addLast(
-                                                TLS_HANDLER,
-                                                TlsContexts.newClientHandler(
-                                                        tlsContext,
-                                                        tls,
-                                                        ch.alloc(),
-                                                        tlsHost(endpoint),
-                                                        tlsPort(endpoint)));
+                                tlsHandler.set(TlsContexts.newClientHandler(
+                                        tlsContext, tls, ch.alloc(), tlsHost(endpoint), tlsPort(endpoint)));
+                                ch.pipeline().addLast(TLS_HANDLER, tlsHandler.get());
                                 ch.pipeline().addLast(new TlsEndOfInput());
                             }
                             config.framing().addTo(ch.pipeline());
@@ -143,6 +145,12 @@ public final class Client implements AutoCloseable {
             Bootstraps.connectTimeout(bootstrap, config.connectTimeout());
             if (kind.isStream()) {
                 bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                if (tlsContext != null) {
+                    // A failed write must not close the connection at once: over TLS 1.3 the server refuses a client
+                    // certificate after the handshake, and its alert, already received, is read only if reading goes
+                    // on (see toCompletable).
+                    bootstrap.option(ChannelOption.AUTO_CLOSE, false);
+                }
                 bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()));
             } else {
                 Bootstraps.datagramReads(
@@ -158,7 +166,7 @@ public final class Client implements AutoCloseable {
                 throw Failures.describe(name, connected.cause());
             }
             if (tlsContext != null) {
-                awaitHandshake(connected.channel(), config, name);
+                awaitHandshake(tlsHandler.get(), connected.channel(), config, tls, name);
             }
             return new Client(config, transport, group, connected.channel(), inbox, ownSocketFile);
         } catch (RuntimeException e) {
@@ -170,6 +178,9 @@ public final class Client implements AutoCloseable {
 
     /** The name of the {@code SslHandler} in a TLS client's pipeline. */
     private static final String TLS_HANDLER = "tls";
+
+    /** How long a TLS connection whose write failed goes on reading for the peer's alert before it is closed. */
+    private static final long TLS_ALERT_GRACE_MILLIS = 1000;
 
     private static SslContext tlsContext(TlsConfig tls, String name) {
         try {
@@ -192,8 +203,8 @@ public final class Client implements AutoCloseable {
      * Waits for the TLS handshake, within what is left of the connect timeout; a refused handshake is one line naming
      * the endpoint and the cause.
      */
-    private static void awaitHandshake(Channel channel, ClientConfig config, String name) {
-        SslHandler tls = (SslHandler) channel.pipeline().get(TLS_HANDLER);
+    private static void awaitHandshake(
+            SslHandler tls, Channel channel, ClientConfig config, TlsConfig tlsConfig, String name) {
         io.netty.util.concurrent.Future<Channel> done = tls.handshakeFuture();
         if (!done.awaitUninterruptibly(config.connectTimeout().toMillis() + 1000)) {
             channel.close();
@@ -202,6 +213,13 @@ public final class Client implements AutoCloseable {
         if (!done.isSuccess()) {
             channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             throw new ClientException(Reason.TLS, TlsFailures.describe(name, done.cause()), done.cause());
+        }
+        if (!tlsConfig.alpn().isEmpty() && tls.applicationProtocol() == null) {
+            // Said here, not left to the exception TlsContexts fires: the caller could write first, and see only
+            // that the connection closed under it.
+            channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            NoSharedAlpnException refused = new NoSharedAlpnException(tlsConfig.alpn());
+            throw new ClientException(Reason.TLS, TlsFailures.describe(name, refused), refused);
         }
     }
 
@@ -393,7 +411,21 @@ public final class Client implements AutoCloseable {
         if (tls != null) {
             // close_notify first: a TLS peer reads a bare FIN as a truncation, not as the end of the data. TLS 1.3
             // keeps the other direction open for the answers; TLS 1.2 has no half-close, and its peer closes both.
-            await(toCompletable(tls.closeOutbound()), config.readTimeout(), "shutting down output to");
+            ChannelPromise sent = channel.newPromise();
+            try {
+                // On the loop, and only while the handler is there: Netty's closeOutbound fails with a
+                // NullPointerException, logged with its stack trace, on a handler the closing connection removed.
+                channel.eventLoop().execute(() -> {
+                    if (channel.pipeline().get(TLS_HANDLER) == tls) {
+                        tls.closeOutbound(sent);
+                    } else {
+                        sent.setFailure(new ClosedChannelException());
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                sent.setFailure(new ClosedChannelException());
+            }
+            await(toCompletable(sent), config.readTimeout(), "shutting down output to");
         }
         await(toCompletable(duplex.shutdownOutput()), config.readTimeout(), "shutting down output to");
     }
@@ -448,12 +480,20 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    /** A write or shutdown as a future that fails with a {@link ClientException}. */
+    /**
+     * A write or shutdown as a future that fails with a {@link ClientException}. Over TLS a failed write is reported
+     * only once the connection has closed, reading meanwhile (for at most {@link #TLS_ALERT_GRACE_MILLIS}): a TLS 1.3
+     * server that refuses the client's certificate does so after the handshake, with an alert and a reset, and the
+     * write that meets the reset would otherwise hide the alert that says why.
+     */
     private CompletableFuture<Void> toCompletable(ChannelFuture future) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         future.addListener(f -> {
             if (f.isSuccess()) {
                 done.complete(null);
+            } else if (config.effectiveTls().isPresent()
+                    && (f.cause() instanceof IOException || f.cause() instanceof NotYetConnectedException)) {
+                afterClose(() -> done.completeExceptionally(failure(f.cause())));
             } else {
                 done.completeExceptionally(failure(f.cause()));
             }
@@ -462,13 +502,39 @@ public final class Client implements AutoCloseable {
     }
 
     /**
+     * Runs {@code then} once the connection has closed, closing it after {@link #TLS_ALERT_GRACE_MILLIS} if the peer
+     * does not; on the event loop, as a task, so that it runs after what the close is part of: the engine closes the
+     * connection on the alert before the alert's exception goes down the pipeline to the inbox.
+     */
+    private void afterClose(Runnable then) {
+        try {
+            io.netty.util.concurrent.Future<?> grace =
+                    channel.eventLoop().schedule(() -> channel.close(), TLS_ALERT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(closed -> {
+                grace.cancel(false);
+                try {
+                    channel.eventLoop().execute(then);
+                } catch (RejectedExecutionException stopped) {
+                    then.run();
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            then.run(); // the client is closed: there is nothing more to read
+        }
+    }
+
+    /**
      * Why a write failed. A write to a channel that is closed fails with a bare {@link ClosedChannelException}; when the
      * connection ended for a reason the inbox knows (the peer closed, reset, or sent a frame over the limit), that
-     * reason is the failure the caller needs to see.
+     * reason is the failure the caller needs to see. Over TLS, a TLS reason the inbox knows (the peer's alert) is always
+     * the one: the write fails only with what followed it (a reset, an engine closed by the alert).
      */
     private ClientException failure(Throwable cause) {
-        ClientException end = cause instanceof ClosedChannelException ? inbox.endReason() : null;
-        return end != null ? end : Failures.describe(config.endpoint().toString(), cause);
+        ClientException end = inbox.endReason();
+        boolean told = end != null
+                && (cause instanceof ClosedChannelException
+                        || (config.effectiveTls().isPresent() && end.reason() == Reason.TLS));
+        return told ? end : Failures.describe(config.endpoint().toString(), cause);
     }
 
     private static String describe(Duration timeout) {

@@ -10,6 +10,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
@@ -81,6 +82,10 @@ public final class Bench {
             throw new IllegalArgumentException(
                     "--rate applies to --mode pingpong, not " + config.mode().id());
         }
+        if (config.tls() != null && kind.isDatagram()) {
+            throw new IllegalArgumentException("TLS needs a stream endpoint (tcp://, tls://, unix://), not "
+                    + kind.scheme() + "; DTLS for datagram sockets is not offered");
+        }
         Transport transport = Bootstraps.select(config.io(), config.endpoint(), config.socketOptions());
         return new Bench(config, transport);
     }
@@ -103,6 +108,7 @@ public final class Bench {
      */
     public BenchReport run(Progress.Listener listener) throws InterruptedException {
         SocketAddress remote = remote();
+        BenchTls tls = BenchTls.of(config);
         Payloads payloads = new Payloads(
                 Math.max(config.size(), STREAM_READ_MAX),
                 ThreadLocalRandom.current().nextLong());
@@ -122,7 +128,7 @@ public final class Bench {
         try {
             Run run = new Run(config, payloads, loops, config.connections());
             long connectStart = System.nanoTime();
-            List<Started> workers = open(run, group, remote, ownSocketFiles);
+            List<Started> workers = open(run, group, remote, tls, ownSocketFiles);
             double connectSeconds = (System.nanoTime() - connectStart) / (double) SECOND_NANOS;
 
             Window window = Window.startingAt(
@@ -153,6 +159,14 @@ public final class Bench {
         }
     }
 
+    /** The probe's handler: its failure is read from its futures, not logged as one that reached the pipeline's end. */
+    private static final class Quiet extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     /** A worker and the loop it runs on. */
     private record Started(Worker worker, EventExecutor loop) {}
 
@@ -175,21 +189,33 @@ public final class Bench {
         return Bootstraps.applyOptions(bootstrap, config.socketOptions());
     }
 
-    /** Opens the connections (for connrate: checks once that the server accepts), and returns the workers. */
-    private List<Started> open(Run run, EventLoopGroup group, SocketAddress remote, List<Path> ownSocketFiles)
+    /**
+     * Opens the connections (for connrate: checks once that the server accepts, and with TLS that a handshake
+     * succeeds), and returns the workers; with TLS, once every handshake is done.
+     */
+    private List<Started> open(
+            Run run, EventLoopGroup group, SocketAddress remote, BenchTls tls, List<Path> ownSocketFiles)
             throws InterruptedException {
         SplittableRandom random = new SplittableRandom();
         List<Started> workers = new ArrayList<>();
         long waitMillis = config.timeout().toMillis() + GRACE_MILLIS;
         if (config.mode() == Mode.CONNRATE) {
+            ChannelHandler nothing = new Quiet();
             ChannelFuture probe = bootstrap(group)
-                    .handler(withHeader(config, new ChannelInboundHandlerAdapter()))
+                    .handler(withHeader(config, tls == null ? nothing : tls.initializer(nothing)))
                     .connect(remote);
-            awaitConnected(probe, waitMillis);
-            probe.channel().close().awaitUninterruptibly(waitMillis);
+            try {
+                awaitConnected(probe, waitMillis);
+                if (tls != null) {
+                    tls.awaitHandshake(probe.channel(), waitMillis);
+                }
+            } finally {
+                probe.channel().close().awaitUninterruptibly(waitMillis);
+            }
             for (int i = 0; i < config.connections(); i++) {
                 EventLoop loop = group.next();
-                workers.add(new Started(new ConnRateWorker(run, loop, bootstrap(loop), remote, random.split()), loop));
+                workers.add(
+                        new Started(new ConnRateWorker(run, loop, bootstrap(loop), remote, tls, random.split()), loop));
             }
             return workers;
         }
@@ -210,8 +236,9 @@ public final class Bench {
             if (own != null) {
                 ownSocketFiles.add(own);
             }
+            ChannelHandler handler = tls == null ? worker : tls.initializer(worker);
             ChannelFuture connect =
-                    Bootstraps.connect(bootstrap.clone().handler(withHeader(config, worker)), remote, own);
+                    Bootstraps.connect(bootstrap.clone().handler(withHeader(config, handler)), remote, own);
             connect.addListener(f -> inFlight.release());
             connects.add(connect);
             opened.add(worker);
@@ -219,6 +246,10 @@ public final class Bench {
         for (int i = 0; i < connects.size(); i++) {
             awaitConnected(connects.get(i), waitMillis);
             workers.add(new Started(opened.get(i), connects.get(i).channel().eventLoop()));
+        }
+        // Only after every handshake: a worker's first message must not wait behind one, nor time it.
+        for (ChannelFuture connect : tls == null ? List.<ChannelFuture>of() : connects) {
+            tls.awaitHandshake(connect.channel(), waitMillis);
         }
         return workers;
     }

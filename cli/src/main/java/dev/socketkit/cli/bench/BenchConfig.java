@@ -4,6 +4,7 @@ import dev.socketkit.codec.ProxyVersion;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.TlsConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,7 @@ import java.util.Optional;
  * @param threads event-loop threads
  * @param proxyHeader the PROXY protocol header each stream connection writes first, as HAProxy would for it; empty for
  *     none
+ * @param tls how every connection speaks TLS; null for plain text
  */
 public record BenchConfig(
         Mode mode,
@@ -41,7 +43,8 @@ public record BenchConfig(
         Duration timeout,
         Duration datagramTimeout,
         int threads,
-        Optional<ProxyVersion> proxyHeader) {
+        Optional<ProxyVersion> proxyHeader,
+        TlsConfig tls) {
 
     /**
      * Copies the socket options and checks that nothing is missing.
@@ -60,6 +63,7 @@ public record BenchConfig(
      * @param datagramTimeout how long a datagram's echo may take before the datagram counts as lost
      * @param threads event-loop threads
      * @param proxyHeader the PROXY header each stream connection writes first; empty for none
+     * @param tls how every connection speaks TLS; null for plain text
      */
     public BenchConfig {
         Objects.requireNonNull(mode, "mode");

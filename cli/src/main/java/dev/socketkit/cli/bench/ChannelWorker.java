@@ -1,6 +1,5 @@
 package dev.socketkit.cli.bench;
 
-import dev.socketkit.transport.internal.Failures;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.channels.ClosedChannelException;
@@ -129,7 +128,7 @@ abstract class ChannelWorker extends ChannelInboundHandlerAdapter implements Wor
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         if (!(cause instanceof ClosedChannelException)) { // a write after the close, which channelInactive counted
-            fail(Failures.describe(run.endpoint, cause));
+            fail(BenchTls.describe(run.endpoint, cause));
         }
     }
 }

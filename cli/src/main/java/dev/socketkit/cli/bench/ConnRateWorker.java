@@ -1,6 +1,5 @@
 package dev.socketkit.cli.bench;
 
-import dev.socketkit.transport.internal.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -9,6 +8,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.SocketAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,17 +26,25 @@ final class ConnRateWorker implements Worker {
     private final Bootstrap bootstrap;
     private final SocketAddress remote;
     private final SplittableRandom random;
+    private final boolean tls;
     private final int size;
     private LoopStats stats;
     private Window window;
     private boolean finished;
     private Cycle current;
 
-    /** {@code bootstrap} must have {@code loop} as its group; the worker sets its handler. */
-    ConnRateWorker(Run run, EventLoop loop, Bootstrap bootstrap, SocketAddress remote, SplittableRandom random) {
+    /**
+     * {@code bootstrap} must have {@code loop} as its group; the worker sets its handler. With {@code tls} (null for
+     * none) each cycle is connect, a full handshake, the message and its echo, close.
+     */
+    ConnRateWorker(
+            Run run, EventLoop loop, Bootstrap bootstrap, SocketAddress remote, BenchTls tls, SplittableRandom random) {
         this.run = run;
         this.loop = loop;
-        this.bootstrap = bootstrap.handler(Bench.withHeader(run.config, new CycleHandler()));
+        CycleHandler cycles = new CycleHandler();
+        this.bootstrap =
+                bootstrap.handler(Bench.withHeader(run.config, tls == null ? cycles : tls.initializer(cycles)));
+        this.tls = tls != null;
         this.remote = remote;
         this.random = random;
         this.size = run.config.size();
@@ -65,10 +73,16 @@ final class ConnRateWorker implements Worker {
         cycle.channel = connect.channel();
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                cycle.fail(Failures.describe(run.endpoint, f.cause()));
+                cycle.fail(BenchTls.describe(run.endpoint, f.cause()));
             }
         });
-        connect.channel().closeFuture().addListener(f -> closed(cycle));
+        if (tls) {
+            // A task: a TLS engine closes the channel on a peer's alert before the alert's exception, which says
+            // why, reaches the cycle's handler.
+            connect.channel().closeFuture().addListener(f -> loop.execute(() -> closed(cycle)));
+        } else {
+            connect.channel().closeFuture().addListener(f -> closed(cycle));
+        }
     }
 
     /** A cycle's channel is closed: record it if it was verified, and start the next. */
@@ -162,9 +176,23 @@ final class ConnRateWorker implements Worker {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Cycle cycle = cycleOf(ctx);
-            if (cycle != null) {
+            if (cycle != null && !tls) {
                 ctx.writeAndFlush(run.payloads.slice(cycle.offset, size), ctx.voidPromise());
             }
+        }
+
+        /** With TLS the message goes once the handshake is done; a failed one closes the channel itself. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            Cycle cycle = cycleOf(ctx);
+            if (cycle != null && evt instanceof SslHandshakeCompletionEvent handshake) {
+                if (handshake.isSuccess()) {
+                    ctx.writeAndFlush(run.payloads.slice(cycle.offset, size), ctx.voidPromise());
+                } else {
+                    cycle.fail(BenchTls.describe(run.endpoint, handshake.cause()));
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
@@ -201,7 +229,7 @@ final class ConnRateWorker implements Worker {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Cycle cycle = cycleOf(ctx);
             if (cycle != null) {
-                cycle.fail(Failures.describe(run.endpoint, cause));
+                cycle.fail(BenchTls.describe(run.endpoint, cause));
             }
             ctx.close();
         }

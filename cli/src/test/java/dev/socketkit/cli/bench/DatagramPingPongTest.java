@@ -34,7 +34,8 @@ class DatagramPingPongTest {
                 Duration.ofSeconds(5),
                 Duration.ofMillis(1),
                 1,
-                Optional.empty());
+                Optional.empty(),
+                null);
         Map<EventExecutor, LoopStats> loops = new IdentityHashMap<>();
         try (Payloads payloads = new Payloads(16, 1)) {
             Run run = new Run(config, payloads, loops, 1);

@@ -13,7 +13,12 @@ public final class NoSharedAlpnException extends SSLHandshakeException {
     /** What the client offered. */
     private final List<String> offered;
 
-    NoSharedAlpnException(List<String> offered) {
+    /**
+     * The refusal of a handshake that ended with no protocol chosen.
+     *
+     * @param offered the protocols the client offered
+     */
+    public NoSharedAlpnException(List<String> offered) {
         super("no ALPN protocol in common: offered " + String.join(", ", offered) + ", the server chose none");
         this.offered = List.copyOf(offered);
     }

@@ -44,7 +44,10 @@ public final class TlsFailures {
         PEER_REJECTED_CERTIFICATE,
         /** The two sides share no ALPN protocol. */
         NO_SHARED_ALPN,
-        /** What came back is not TLS at all: a plain-text server, or a plain-text client. */
+        /**
+         * What came back is not TLS at all (a plain-text server, or a plain-text client), or TLS out of place: a
+         * plain-text echo server sends the client's own ClientHello back.
+         */
         NOT_TLS,
         /** The peer closed the connection in the middle of the handshake, without saying why. */
         CLOSED,
@@ -98,6 +101,11 @@ public final class TlsFailures {
                     || message.contains("unable to find valid certification path")
                     || message.contains("PKIX path")) {
                 return Kind.UNTRUSTED;
+            }
+            // A hello where the peer's hello belongs: the JDK names it, BoringSSL only says the message was unexpected.
+            if (message.contains("Unexpected handshake message: client_hello")
+                    || message.contains("OPENSSL_internal:UNEXPECTED_MESSAGE")) {
+                return Kind.NOT_TLS;
             }
             if (message.contains("Empty client certificate chain")
                     || message.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")) {
@@ -236,9 +244,15 @@ public final class TlsFailures {
         return "(unknown)";
     }
 
-    /** What a plain-text peer sent, when the JDK-side check kept its bytes and they are printable. */
+    /**
+     * What a plain-text peer sent, when the JDK-side check kept its bytes and they are printable; for TLS out of place,
+     * the likely reason.
+     */
     private static String sample(Throwable failure) {
         NotSslRecordException notTls = find(failure, NotSslRecordException.class);
+        if (notTls == null) {
+            return " (it sent a TLS message out of place: a plain-text echo server sends back our own hello)";
+        }
         Matcher hex = NOT_SSL_HEX.matcher(String.valueOf(notTls.getMessage()));
         if (!hex.find() || hex.group(1).length() % 2 != 0) {
             return "";

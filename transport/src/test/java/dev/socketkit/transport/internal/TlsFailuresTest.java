@@ -287,6 +287,24 @@ class TlsFailuresTest {
         }
     }
 
+    @ParameterizedTest(name = "client {0}")
+    @EnumSource(
+            value = TlsEngine.class,
+            names = {"JDK", "OPENSSL"})
+    void plainTextEchoServer(TlsEngine clientEngine) throws Exception {
+        assumeAvailable(clientEngine);
+        TlsConfig config = TRUSTING_CA.withEngine(clientEngine);
+        SslContext context = TlsContexts.forClient(config);
+        try (TlsLoopback.Server s = loopback.plainEchoServer();
+                TlsLoopback.Client c = loopback.connect(s, context, config, "127.0.0.1")) {
+            Throwable failure = c.awaitHandshake().failure();
+            assertEquals(
+                    "tcp://127.0.0.1:" + s.port() + " is not speaking TLS (it sent a TLS message out of place: a"
+                            + " plain-text echo server sends back our own hello)",
+                    TlsFailures.describe("tcp://127.0.0.1:" + s.port(), failure));
+        }
+    }
+
     @ParameterizedTest(name = "server {0}")
     @EnumSource(
             value = TlsEngine.class,

@@ -224,20 +224,34 @@ final class TlsLoopback implements AutoCloseable {
      * the wrong port.
      */
     Server plainServer(String greeting) throws InterruptedException {
+        return plain(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer(greeting, StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
+    }
+
+    /** A plain TCP echo server, no TLS: a TLS client gets its own ClientHello back. */
+    Server plainEchoServer() throws InterruptedException {
+        return plain(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.writeAndFlush(msg);
+            }
+        });
+    }
+
+    private Server plain(ChannelHandler handler) throws InterruptedException {
         Channel channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        ctx.writeAndFlush(Unpooled.copiedBuffer(greeting, StandardCharsets.US_ASCII));
-                    }
-
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ReferenceCountUtil.release(msg);
-                    }
-                })
+                .childHandler(handler)
                 .bind("127.0.0.1", 0)
                 .sync()
                 .channel();
