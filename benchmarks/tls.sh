@@ -53,7 +53,7 @@ start_serve openssl "$openssl_port" --tls --tls-engine openssl --cert "$work/cer
 
 cat > "$work/haproxy.cfg" <<EOF
 global
-  maxconn 20000
+  maxconn 4000
   nbthread 1
   ssl-default-bind-options ssl-min-ver TLSv1.2
 defaults
