@@ -126,7 +126,8 @@ class DatagramGuardsIT {
             byte[] twenty = Text.bytes("twenty bytes of text");
             client.send(twenty);
             assertArrayEquals(Text.bytes("Data received:twenty bytes of text"), client.receiveWithin(PATIENCE));
-            ServerStats stats = server.stats();
+            // The answer can arrive before the server has counted it as written: wait for the count, bounded.
+            ServerStats stats = Poll.stats(server, s -> s.framesOut() == 1, PATIENCE);
             assertEquals(1, stats.count(Guard.DATAGRAM_AMPLIFICATION), stats.summary());
             assertEquals(1, stats.framesOut(), stats.summary());
         }
