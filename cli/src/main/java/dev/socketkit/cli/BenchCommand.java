@@ -10,7 +10,6 @@ import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.TlsEngine;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.Sizes;
-import io.netty.handler.ssl.OpenSsl;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -208,9 +207,8 @@ final class BenchCommand implements Callable<Integer> {
                 ? Math.min(Runtime.getRuntime().availableProcessors(), connections)
                 : Options.count("--threads", threads, 1, 1024);
         // The load generator never half-closes, so it takes OpenSSL where it loads: the faster client leaves the
-        // server as the thing measured. (AUTO is the JDK's engine, for its TLS 1.3 half-close.)
-        TlsEngine fastest = OpenSsl.isAvailable() ? TlsEngine.OPENSSL : TlsEngine.JDK;
-        TlsConfig tlsConfig = tls.config(where, fastest).orElse(null);
+        // server as the thing measured.
+        TlsConfig tlsConfig = tls.config(where, TlsEngine.AUTO).orElse(null);
         return new BenchConfig(
                 chosen,
                 where,

@@ -30,12 +30,14 @@ final class SocketKitProcess implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
+    private final String name;
     private final Process process;
     private final OutputStream stdin;
     private final Lines stdout;
     private final Lines stderr;
 
-    private SocketKitProcess(Process process, Path stdoutFile, Path stderrFile) {
+    private SocketKitProcess(String name, Process process, Path stdoutFile, Path stderrFile) {
+        this.name = name;
         this.process = process;
         this.stdin = process.getOutputStream();
         this.stdout = new Lines(stdoutFile, process, "socketkit-stdout-" + process.pid());
@@ -48,12 +50,16 @@ final class SocketKitProcess implements AutoCloseable {
      * just before it exits (serve's totals on SIGTERM) could be lost.
      */
     private static SocketKitProcess start(ProcessBuilder builder) throws IOException {
+        return start("socketkit", builder);
+    }
+
+    private static SocketKitProcess start(String name, ProcessBuilder builder) throws IOException {
         Path stdoutFile = Files.createTempFile("socketkit-stdout-", ".txt");
         Path stderrFile = Files.createTempFile("socketkit-stderr-", ".txt");
         stdoutFile.toFile().deleteOnExit();
         stderrFile.toFile().deleteOnExit();
         builder.redirectOutput(stdoutFile.toFile()).redirectError(stderrFile.toFile());
-        return new SocketKitProcess(builder.start(), stdoutFile, stderrFile);
+        return new SocketKitProcess(name, builder.start(), stdoutFile, stderrFile);
     }
 
     /** Starts {@code socketkit ARGS}. */
@@ -115,6 +121,25 @@ final class SocketKitProcess implements AutoCloseable {
         // A JVM announces these on stderr ("Picked up ..."), which would break every one-line check.
         builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
         return builder;
+    }
+
+    /**
+     * Starts another program, such as a TLS peer ({@code openssl s_client}), with its output captured the same way and
+     * its stdin a pipe that stays open until {@link #closeStdin()}.
+     */
+    static SocketKitProcess startProgram(List<String> command) throws IOException {
+        return start(Path.of(command.get(0)).getFileName().toString(), new ProcessBuilder(command));
+    }
+
+    /** Whether {@code program} is on the PATH as an executable, for tests that need a peer we did not write. */
+    static boolean installed(String program) {
+        String path = System.getenv("PATH");
+        for (String dir : path == null ? new String[0] : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes {@code text} in UTF-8 to the process's stdin, and flushes it. */
@@ -262,7 +287,7 @@ final class SocketKitProcess implements AutoCloseable {
     @Override
     public String toString() {
         String state = process.isAlive() ? "still running" : "exit status " + process.exitValue();
-        return "socketkit pid " + process.pid() + ", " + state + ", stdout " + stdout.snapshot() + ", stderr "
+        return name + " pid " + process.pid() + ", " + state + ", stdout " + stdout.snapshot() + ", stderr "
                 + stderr.snapshot();
     }
 

@@ -104,12 +104,12 @@ public final class TlsConfig {
                 null,
                 List.of(),
                 List.of(),
-                TlsEngine.AUTO);
+                TlsEngine.JDK);
     }
 
     /**
      * A config with no certificate of its own, as most clients use: system trust, host-name verification, {@link
-     * TlsEngine#AUTO}.
+     * TlsEngine#JDK}.
      *
      * @return the config
      */
@@ -417,7 +417,8 @@ public final class TlsConfig {
     }
 
     /**
-     * The TLS implementation; {@link TlsEngine#AUTO} by default.
+     * The TLS implementation; {@link TlsEngine#JDK} by default, the one with TLS 1.3's half-close (see {@link
+     * TlsEngine}).
      *
      * @param choice the engine
      * @return the changed copy
@@ -499,7 +500,7 @@ public final class TlsConfig {
         return alpn;
     }
 
-    /** {@return the chosen engine, possibly {@link TlsEngine#AUTO}} */
+    /** {@return the chosen engine: {@link TlsEngine#JDK} unless set, possibly {@link TlsEngine#AUTO}} */
     public TlsEngine engine() {
         return engine;
     }

@@ -48,7 +48,7 @@ class TlsConfigTest {
                 () -> assertEquals(List.of(), client.certificateChain()),
                 () -> assertEquals(List.of(), client.alpn()),
                 () -> assertEquals(List.of(), client.clientAuthCertificates()),
-                () -> assertEquals(TlsEngine.AUTO, client.engine()),
+                () -> assertEquals(TlsEngine.JDK, client.engine()),
                 () -> assertFalse(client.isSelfSigned()));
     }
 
@@ -56,14 +56,14 @@ class TlsConfigTest {
     void withMethodsReturnChangedCopiesAndLeaveTheOriginalAlone() {
         TlsConfig original = TlsConfig.client();
         TlsConfig changed = original.withAlpn(List.of("h2"))
-                .withEngine(TlsEngine.JDK)
+                .withEngine(TlsEngine.OPENSSL)
                 .withServerName(" example.com ")
                 .withSystemTrust(false)
                 .withTrustedCertificates(List.of(CA.certificate()));
         assertAll(
                 () -> assertEquals(TlsConfig.client(), original),
                 () -> assertEquals(List.of("h2"), changed.alpn()),
-                () -> assertEquals(TlsEngine.JDK, changed.engine()),
+                () -> assertEquals(TlsEngine.OPENSSL, changed.engine()),
                 () -> assertEquals(Optional.of("example.com"), changed.serverName()),
                 () -> assertFalse(changed.systemTrust()),
                 () -> assertEquals(List.of(CA.certificate()), changed.trustedCertificates()));
@@ -220,7 +220,7 @@ class TlsConfigTest {
                         "TlsConfig[identity=CN=rsa.example sha256="
                                 + Certificates.sha256Fingerprint(rsa.certificate()) + ", trust=pin "
                                 + Certificates.sha256Fingerprint(SERVER.certificate())
-                                + ", alpn=[h2], engine=AUTO]",
+                                + ", alpn=[h2], engine=JDK]",
                         text),
                 () -> assertFalse(text.contains(key.getPrivateExponent().toString()), "private exponent"),
                 () -> assertFalse(text.contains(key.getPrivateExponent().toString(16)), "private exponent (hex)"),
@@ -232,17 +232,17 @@ class TlsConfigTest {
     void toStringOfAClient() {
         assertAll(
                 () -> assertEquals(
-                        "TlsConfig[identity=none, trust=system + 1 CA, serverName=example.com, engine=JDK]",
+                        "TlsConfig[identity=none, trust=system + 1 CA, serverName=example.com, engine=OPENSSL]",
                         TlsConfig.client()
                                 .withTrustedCertificates(List.of(CA.certificate()))
                                 .withServerName("example.com")
-                                .withEngine(TlsEngine.JDK)
+                                .withEngine(TlsEngine.OPENSSL)
                                 .toString()),
                 () -> assertEquals(
-                        "TlsConfig[identity=self-signed, trust=system, engine=AUTO]",
+                        "TlsConfig[identity=self-signed, trust=system, engine=JDK]",
                         TlsConfig.selfSigned().toString()),
                 () -> assertEquals(
-                        "TlsConfig[identity=none, trust=insecure, engine=AUTO]",
+                        "TlsConfig[identity=none, trust=insecure, engine=JDK]",
                         TlsConfig.client().insecure().toString()));
     }
 

@@ -31,12 +31,8 @@ public final class TlsContexts {
     private TlsContexts() {}
 
     /**
-     * The engine a choice comes to: {@link TlsEngine#AUTO} is the JDK's. Netty's OpenSSL engine (4.2.18) has no TLS
-     * 1.3 half-close: a server's engine closes both directions when the client's close_notify arrives
-     * (ReferenceCountedOpenSslEngine.closeAll), so the answers still to come are lost (the reply server's whole reply,
-     * the echo of the last bytes), and a client's engine stops reading once it has sent its own. The JDK's engine keeps
-     * the other direction open, as TLS 1.3 allows, so a close_notify ends the input exactly as a FIN does over plain
-     * TCP. OpenSSL stays one {@link TlsEngine#OPENSSL} away where no one half-closes.
+     * The engine a choice comes to on this machine: {@link TlsEngine#AUTO} is OpenSSL where it loads. (It is not the
+     * default: {@link TlsConfig} starts with the JDK's engine, for the reasons {@link TlsEngine} gives.)
      *
      * @param choice what the config asks for
      * @return {@link TlsEngine#JDK} or {@link TlsEngine#OPENSSL}, never {@link TlsEngine#AUTO}
@@ -44,7 +40,7 @@ public final class TlsContexts {
      */
     public static TlsEngine resolve(TlsEngine choice) {
         return switch (choice) {
-            case AUTO -> TlsEngine.JDK;
+            case AUTO -> OpenSsl.isAvailable() ? TlsEngine.OPENSSL : TlsEngine.JDK;
             case JDK -> TlsEngine.JDK;
             case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
