@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How one side of a connection speaks TLS: its own certificate (if any), whom it trusts, and the engine. One class
@@ -64,47 +65,33 @@ public final class TlsConfig {
     private final List<String> alpn;
     private final TlsEngine engine;
 
-    private TlsConfig(
-            Certificates.Issued identity,
-            Path chainFile,
-            Path keyFile,
-            boolean selfSigned,
-            boolean systemTrust,
-            List<X509Certificate> trusted,
-            String pin,
-            boolean insecure,
-            String serverName,
-            List<X509Certificate> clientAuth,
-            List<String> alpn,
-            TlsEngine engine) {
-        this.identity = identity;
-        this.chainFile = chainFile;
-        this.keyFile = keyFile;
-        this.selfSigned = selfSigned;
-        this.systemTrust = systemTrust;
-        this.trusted = trusted;
-        this.pin = pin;
-        this.insecure = insecure;
-        this.serverName = serverName;
-        this.clientAuth = clientAuth;
-        this.alpn = alpn;
-        this.engine = engine;
+    private TlsConfig(Draft draft) {
+        this.identity = draft.identity;
+        this.chainFile = draft.chainFile;
+        this.keyFile = draft.keyFile;
+        this.selfSigned = draft.selfSigned;
+        this.systemTrust = draft.systemTrust;
+        this.trusted = draft.trusted;
+        this.pin = draft.pin;
+        this.insecure = draft.insecure;
+        this.serverName = draft.serverName;
+        this.clientAuth = draft.clientAuth;
+        this.alpn = draft.alpn;
+        this.engine = draft.engine;
     }
 
     private static TlsConfig of(Certificates.Issued identity, Path chainFile, Path keyFile, boolean selfSigned) {
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                true,
-                List.of(),
-                null,
-                false,
-                null,
-                List.of(),
-                List.of(),
-                TlsEngine.JDK);
+        Draft draft = new Draft();
+        draft.identity = identity;
+        draft.chainFile = chainFile;
+        draft.keyFile = keyFile;
+        draft.selfSigned = selfSigned;
+        draft.systemTrust = true;
+        draft.trusted = List.of();
+        draft.clientAuth = List.of();
+        draft.alpn = List.of();
+        draft.engine = TlsEngine.JDK;
+        return new TlsConfig(draft);
     }
 
     /**
@@ -215,19 +202,7 @@ public final class TlsConfig {
      * @return the changed copy
      */
     public TlsConfig withSystemTrust(boolean on) {
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                on,
-                trusted,
-                pin,
-                insecure,
-                serverName,
-                clientAuth,
-                alpn,
-                engine);
+        return edit(draft -> draft.systemTrust = on);
     }
 
     /**
@@ -251,19 +226,7 @@ public final class TlsConfig {
     public TlsConfig withTrustedCertificates(List<X509Certificate> certificates) {
         List<X509Certificate> all = new ArrayList<>(trusted);
         all.addAll(certificates);
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                systemTrust,
-                List.copyOf(all),
-                pin,
-                insecure,
-                serverName,
-                clientAuth,
-                alpn,
-                engine);
+        return edit(draft -> draft.trusted = List.copyOf(all));
     }
 
     /**
@@ -282,19 +245,7 @@ public final class TlsConfig {
             throw new IllegalArgumentException("'" + sha256 + "' is not a SHA-256 fingerprint: expected 64 hex digits, "
                     + "colons allowed, as openssl x509 -noout -fingerprint -sha256 prints");
         }
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                systemTrust,
-                trusted,
-                hex,
-                insecure,
-                serverName,
-                clientAuth,
-                alpn,
-                engine);
+        return edit(draft -> draft.pin = hex);
     }
 
     /**
@@ -304,19 +255,7 @@ public final class TlsConfig {
      * @return the changed copy
      */
     public TlsConfig insecure() {
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                systemTrust,
-                trusted,
-                pin,
-                true,
-                serverName,
-                clientAuth,
-                alpn,
-                engine);
+        return edit(draft -> draft.insecure = true);
     }
 
     /**
@@ -333,19 +272,7 @@ public final class TlsConfig {
         if (name.isBlank()) {
             throw new IllegalArgumentException("empty server name");
         }
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                systemTrust,
-                trusted,
-                pin,
-                insecure,
-                name.strip(),
-                clientAuth,
-                alpn,
-                engine);
+        return edit(draft -> draft.serverName = name.strip());
     }
 
     /**
@@ -359,19 +286,7 @@ public final class TlsConfig {
         if (caCertificates.isEmpty()) {
             throw new IllegalArgumentException("client authentication needs at least one CA certificate");
         }
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                systemTrust,
-                trusted,
-                pin,
-                insecure,
-                serverName,
-                List.copyOf(caCertificates),
-                alpn,
-                engine);
+        return edit(draft -> draft.clientAuth = List.copyOf(caCertificates));
     }
 
     /**
@@ -401,19 +316,7 @@ public final class TlsConfig {
                 throw new IllegalArgumentException("ALPN protocol '" + protocol + "' must be 1 to 255 bytes");
             }
         }
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                systemTrust,
-                trusted,
-                pin,
-                insecure,
-                serverName,
-                clientAuth,
-                List.copyOf(protocols),
-                engine);
+        return edit(draft -> draft.alpn = List.copyOf(protocols));
     }
 
     /**
@@ -425,19 +328,7 @@ public final class TlsConfig {
      */
     public TlsConfig withEngine(TlsEngine choice) {
         Objects.requireNonNull(choice, "choice");
-        return new TlsConfig(
-                identity,
-                chainFile,
-                keyFile,
-                selfSigned,
-                systemTrust,
-                trusted,
-                pin,
-                insecure,
-                serverName,
-                clientAuth,
-                alpn,
-                choice);
+        return edit(draft -> draft.engine = choice);
     }
 
     /** {@return the private key of this side's identity, if it has one loaded (not for {@link #selfSigned()})} */
@@ -575,5 +466,44 @@ public final class TlsConfig {
                 clientAuth,
                 alpn,
                 engine);
+    }
+
+    private TlsConfig edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return new TlsConfig(draft);
+    }
+
+    /** The mutable twin a copy is made from; never escapes this class. */
+    private static final class Draft {
+        Certificates.Issued identity;
+        Path chainFile;
+        Path keyFile;
+        boolean selfSigned;
+        boolean systemTrust;
+        List<X509Certificate> trusted;
+        String pin;
+        boolean insecure;
+        String serverName;
+        List<X509Certificate> clientAuth;
+        List<String> alpn;
+        TlsEngine engine;
+
+        Draft() {}
+
+        Draft(TlsConfig from) {
+            identity = from.identity;
+            chainFile = from.chainFile;
+            keyFile = from.keyFile;
+            selfSigned = from.selfSigned;
+            systemTrust = from.systemTrust;
+            trusted = from.trusted;
+            pin = from.pin;
+            insecure = from.insecure;
+            serverName = from.serverName;
+            clientAuth = from.clientAuth;
+            alpn = from.alpn;
+            engine = from.engine;
+        }
     }
 }
