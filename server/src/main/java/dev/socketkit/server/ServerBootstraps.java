@@ -5,15 +5,18 @@ import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.DirectDatagrams;
 import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -65,9 +68,16 @@ final class ServerBootstraps {
         int readSize = config.bufferSize() == ServerConfig.AUTO_BUFFER_SIZE
                 ? DatagramLimits.maxDatagram(kind)
                 : config.bufferSize();
-        Bootstrap bootstrap = Bootstraps.datagramReads(new Bootstrap(), readSize)
-                .group(group)
-                .channel(transport.channelClass(kind))
+        Bootstrap bootstrap =
+                Bootstraps.datagramReads(new Bootstrap(), readSize).group(group);
+        if (transport == Transport.NIO && kind == SocketKind.UDP) {
+            // So that an empty answer, which NioDatagramChannel skips, can go through its JDK channel.
+            ChannelFactory<NioDatagramChannel> factory = DirectDatagrams::newNioChannel;
+            bootstrap.channelFactory(factory);
+        } else {
+            bootstrap.channel(transport.channelClass(kind));
+        }
+        bootstrap
                 // Answers that find the socket full are dropped (DatagramGuard), never queued without bound; the
                 // marks leave room for a batch of the largest answers, so a batch is not cut before it is flushed.
                 .option(

@@ -6,12 +6,17 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.kqueue.KQueueDatagramChannel;
 import io.netty.channel.kqueue.KQueueDomainDatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,11 +30,14 @@ import java.nio.charset.StandardCharsets;
  *       the head of the socket's queue until the peer reads, so a peer that never reads holds every answer to every
  *       other peer behind its own. Sent here, it goes at once or is refused at once, for the caller to drop.
  * </ul>
- * io_uring sends empty datagrams itself; Netty's NIO datagram channel skips them too, and, being
- * final and keeping its JDK channel to itself, offers no way around that (a known limit).
+ * io_uring sends empty datagrams itself. Netty's NIO datagram channel skips them too, and keeps its JDK channel to
+ * itself; a server's NIO channel is therefore made by {@link #newNioChannel}, around a JDK channel opened here and
+ * kept beside it, through which {@link #send} sends its empty answers.
  */
 public final class DirectDatagrams {
     private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
+    private static final AttributeKey<DatagramChannel> JDK_CHANNEL =
+            AttributeKey.valueOf(DirectDatagrams.class, "jdkChannel");
 
     private DirectDatagrams() {}
 
@@ -81,21 +89,48 @@ public final class DirectDatagrams {
      * datagram answers go through {@link #sendUnix}, empty ones included).
      *
      * @param channel a datagram channel
-     * @return true for the epoll and kqueue UDP channels
+     * @return true for the epoll and kqueue UDP channels, and NIO's made by {@link #newNioChannel}
      */
     public static boolean skippedBy(Channel channel) {
-        return channel instanceof EpollDatagramChannel || channel instanceof KQueueDatagramChannel;
+        return channel instanceof EpollDatagramChannel
+                || channel instanceof KQueueDatagramChannel
+                || channel.hasAttr(JDK_CHANNEL);
+    }
+
+    /**
+     * A NIO UDP channel as Netty's default constructor makes it (one dual-stack JDK channel from the default
+     * provider), whose JDK channel {@link #send} can reach: a channel factory for a server's bootstrap.
+     *
+     * @return the new, unregistered channel
+     * @throws UncheckedIOException if the JDK cannot open a datagram channel, as Netty's own constructor would throw
+     */
+    public static NioDatagramChannel newNioChannel() {
+        DatagramChannel jdk;
+        try {
+            jdk = SelectorProvider.provider().openDatagramChannel();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a datagram channel", e);
+        }
+        NioDatagramChannel channel = new NioDatagramChannel(jdk);
+        channel.attr(JDK_CHANNEL).set(jdk);
+        return channel;
     }
 
     /**
      * Sends an empty datagram to {@code recipient} through {@code channel}'s socket. Call it on the channel's event
      * loop, for a channel {@link #skippedBy} names.
      *
-     * @param channel an epoll or kqueue UDP channel
+     * @param channel an epoll or kqueue UDP channel, or NIO's made by {@link #newNioChannel}
      * @param recipient the peer's IP address and port
      * @throws IOException what the system call reports
      */
     public static void send(Channel channel, InetSocketAddress recipient) throws IOException {
+        DatagramChannel jdk = channel.attr(JDK_CHANNEL).get();
+        if (jdk != null) {
+            // Non-blocking: 0 means sent or, with the socket buffer full, dropped, as a full buffer drops any answer.
+            jdk.send(EMPTY.duplicate(), recipient);
+            return;
+        }
         ((Socket) ((UnixChannel) channel).fd()).sendTo(EMPTY, 0, 0, recipient.getAddress(), recipient.getPort());
     }
 }
