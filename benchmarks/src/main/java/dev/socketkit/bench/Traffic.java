@@ -15,7 +15,8 @@ import java.util.Locale;
  *
  * <p>{@link #deliver} hands the reads to a pipeline as a Netty stream channel does: each read in a fresh I/O buffer from
  * the channel's allocator (so the copy out of the socket and the allocation are in every measurement, and in the
- * baseline that subtracts them), and {@code channelReadComplete} after every 16 reads, Netty's default read loop.
+ * baseline that subtracts them), and {@code channelReadComplete} after every 16 reads, Netty's default read loop (after
+ * every read in the {@link Shape#PINGPONG} shape).
  */
 public final class Traffic implements AutoCloseable {
     /** Frames per operation; benchmarks divide their time by it to report per frame. */
@@ -33,7 +34,12 @@ public final class Traffic implements AutoCloseable {
         /** Reads of 16,383 bytes: almost every read ends inside a frame, which the decoder keeps for the next read. */
         SPLIT,
         /** Reads of 1,448 bytes, one TCP segment's payload each: what a slow link or a trickling peer delivers. */
-        SEGMENTS;
+        SEGMENTS,
+        /**
+         * One frame per read and one read per read loop: a peer that waits for each answer before it sends again, as
+         * the harness's pingpong does, so that every per-read-loop cost is paid once per frame.
+         */
+        PINGPONG;
 
         /** The shape named by a {@code @Param} value. */
         public static Shape of(String name) {
@@ -43,11 +49,13 @@ public final class Traffic implements AutoCloseable {
 
     private final ByteBuf stream;
     private final int[] ends;
+    private final int readsPerLoop;
 
-    private Traffic(byte[] stream, int[] ends) {
+    private Traffic(byte[] stream, int[] ends, int readsPerLoop) {
         // Unpooled and outside the channel's allocator, so it does not disturb what the benchmark allocates.
         this.stream = Unpooled.directBuffer(stream.length).writeBytes(stream);
         this.ends = ends;
+        this.readsPerLoop = readsPerLoop;
     }
 
     /**
@@ -60,7 +68,8 @@ public final class Traffic implements AutoCloseable {
         for (int i = 0; i < FRAMES; i++) {
             System.arraycopy(wire, 0, stream, i * wire.length, wire.length);
         }
-        return new Traffic(stream, cut(stream.length, wire.length, shape));
+        return new Traffic(
+                stream, cut(stream.length, wire.length, shape), shape == Shape.PINGPONG ? 1 : READS_PER_LOOP);
     }
 
     /** The framing a {@code @Param} value names: raw, line, delimiter (one NUL byte), length2, length4 or fixed. */
@@ -118,6 +127,7 @@ public final class Traffic implements AutoCloseable {
                     case ALIGNED -> Math.max(1, 16 * 1024 / wireFrameSize) * wireFrameSize;
                     case SPLIT -> 16 * 1024 - 1;
                     case SEGMENTS -> 1448;
+                    case PINGPONG -> wireFrameSize;
                 };
         int[] ends = new int[(length + readSize - 1) / readSize];
         for (int i = 0; i < ends.length; i++) {
@@ -143,12 +153,15 @@ public final class Traffic implements AutoCloseable {
         return alloc.ioBuffer(length).writeBytes(stream, start, length);
     }
 
-    /** Fires every read into {@code pipeline}, with a read-complete event after every 16 reads and after the last. */
+    /**
+     * Fires every read into {@code pipeline}, with a read-complete event after every read loop's reads (16, or one in
+     * the pingpong shape) and after the last.
+     */
     public void deliver(ChannelPipeline pipeline) {
         ByteBufAllocator alloc = pipeline.channel().alloc();
         for (int i = 0; i < ends.length; i++) {
             pipeline.fireChannelRead(read(alloc, i));
-            if ((i + 1) % READS_PER_LOOP == 0 || i == ends.length - 1) {
+            if ((i + 1) % readsPerLoop == 0 || i == ends.length - 1) {
                 pipeline.fireChannelReadComplete();
             }
         }
@@ -156,13 +169,13 @@ public final class Traffic implements AutoCloseable {
 
     /** How many read loops deliver the stream: {@link #deliver} fires read-complete after each. */
     public int loops() {
-        return (ends.length + READS_PER_LOOP - 1) / READS_PER_LOOP;
+        return (ends.length + readsPerLoop - 1) / readsPerLoop;
     }
 
     /** The reads of read loop {@code loop}, each in a fresh buffer from {@code alloc}, for {@code writeInbound}. */
     public Object[] loop(ByteBufAllocator alloc, int loop) {
-        int first = loop * READS_PER_LOOP;
-        Object[] reads = new Object[Math.min(READS_PER_LOOP, ends.length - first)];
+        int first = loop * readsPerLoop;
+        Object[] reads = new Object[Math.min(readsPerLoop, ends.length - first)];
         for (int i = 0; i < reads.length; i++) {
             reads[i] = read(alloc, first + i);
         }

@@ -2,8 +2,11 @@ package dev.socketkit.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.socketkit.bench.Traffic;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -46,6 +49,56 @@ class ServerBenchmarksTest {
         } finally {
             benchmark.tearDown();
         }
+    }
+
+    static Stream<Arguments> guardsConfigurations() {
+        return Stream.of("on", "off")
+                .flatMap(guards -> Stream.of("pingpong", "aligned").map(reads -> Arguments.of(guards, reads)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("guardsConfigurations")
+    void guardsBenchmarkEchoesEveryFrameWithAndWithoutTheDeadlines(String guards, String reads) throws Exception {
+        GuardsBenchmark benchmark = new GuardsBenchmark();
+        benchmark.guards = guards;
+        benchmark.reads = reads;
+        benchmark.setUp();
+        try {
+            assertEquals(
+                    guards.equals("on"),
+                    benchmark.channel().pipeline().get(ConnectionDeadlines.class) != null,
+                    benchmark.channel().pipeline()::toString);
+            benchmark.serve();
+            assertEquals(benchmark.traffic().length(), benchmark.sink().bytes());
+            // pingpong answers each frame in a read loop of its own: one flush, so one buffer sent, per frame.
+            long sent = reads.equals("pingpong")
+                    ? Traffic.FRAMES
+                    : benchmark.traffic().reads();
+            assertEquals(sent, benchmark.sink().messages());
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"on", "off"})
+    void connectionSetupBenchmarkOpensAndClosesAGuardedConnection(String guards) throws Exception {
+        ConnectionSetupBenchmark benchmark = new ConnectionSetupBenchmark();
+        benchmark.guards = guards;
+        benchmark.setUp();
+        EmbeddedChannel open = benchmark.open();
+        try {
+            assertEquals(
+                    guards.equals("on"),
+                    open.pipeline().get(ConnectionDeadlines.class) != null,
+                    open.pipeline()::toString);
+            assertEquals(Set.of(open), benchmark.connections(), "the server remembers its open connection");
+        } finally {
+            open.close();
+        }
+        EmbeddedChannel closed = benchmark.connection();
+        assertFalse(closed.isOpen());
+        assertEquals(Set.of(), benchmark.connections(), "every connection forgotten once closed");
     }
 
     @ParameterizedTest
