@@ -1,23 +1,14 @@
 package dev.socketkit.codec;
 
-import dev.socketkit.bench.Forks;
 import dev.socketkit.bench.InboundSink;
+import dev.socketkit.bench.SocketKitBenchmark;
 import dev.socketkit.bench.Traffic;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -28,15 +19,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code writeInbound}, whose own bookkeeping {@code PipelineOverheadBenchmark} measures. Framing {@code raw} has no
  * decoder: its time is the baseline, the allocation and copy of the reads and the trip through the pipeline.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {Forks.NO_LEAK_DETECTION, Forks.SIMPLE_LOGGER, Forks.HEAP, Forks.HEAP_MAX})
-public class DecoderBenchmark {
+public class DecoderBenchmark extends SocketKitBenchmark {
     /** The framing, by the names {@link Traffic#framing} takes. */
     @Param({"raw", "line", "delimiter", "length2", "length4", "fixed"})
     public String framing;

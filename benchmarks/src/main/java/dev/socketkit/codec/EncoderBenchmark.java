@@ -1,26 +1,17 @@
 package dev.socketkit.codec;
 
-import dev.socketkit.bench.Forks;
 import dev.socketkit.bench.OutboundSink;
+import dev.socketkit.bench.SocketKitBenchmark;
 import dev.socketkit.bench.Traffic;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Each framing's encoder writing 256 messages and one flush, as a handler answers one read batch; time per message.
@@ -31,15 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (length framing always adds its prefix). The sink at the head releases everything at the flush, after copying heap
  * buffers to direct ones as the socket channels do. Framing {@code raw} has no encoder: its time is the baseline.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {Forks.NO_LEAK_DETECTION, Forks.SIMPLE_LOGGER, Forks.HEAP, Forks.HEAP_MAX})
-public class EncoderBenchmark {
+public class EncoderBenchmark extends SocketKitBenchmark {
     /** The framing, by the names {@link Traffic#framing} takes. */
     @Param({"raw", "line", "delimiter", "length2", "length4", "fixed"})
     public String framing;

@@ -1,24 +1,15 @@
 package dev.socketkit.server;
 
-import dev.socketkit.bench.Forks;
 import dev.socketkit.bench.OutboundSink;
+import dev.socketkit.bench.SocketKitBenchmark;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the stream guards cost per connection: one accepted connection's life in the echo server without the socket
@@ -27,15 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * connection. The connection limit's admission, one compare-and-set, is in both. Hold the difference beside the
  * server's CPU per connection in the harness's {@code connrate}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {Forks.NO_LEAK_DETECTION, Forks.SIMPLE_LOGGER, Forks.HEAP, Forks.HEAP_MAX})
-public class ConnectionSetupBenchmark {
+public class ConnectionSetupBenchmark extends SocketKitBenchmark {
     /** {@code on}: the default timeouts; {@code off}: every timeout 0. */
     @Param({"on", "off"})
     public String guards;

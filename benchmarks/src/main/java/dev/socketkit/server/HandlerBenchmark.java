@@ -1,26 +1,17 @@
 package dev.socketkit.server;
 
-import dev.socketkit.bench.Forks;
 import dev.socketkit.bench.OutboundSink;
+import dev.socketkit.bench.SocketKitBenchmark;
 import dev.socketkit.bench.Traffic;
 import dev.socketkit.codec.Framing;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The echo and welcome servers answering 256 frames: a stream connection's whole pipeline, without the socket; time
@@ -31,16 +22,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * OutboundSink} standing in for the socket. The reads are fired into it directly ({@link Traffic#deliver}), so the time
  * is the handlers' and the codec's, not {@code EmbeddedChannel}'s; {@code PipelineOverheadBenchmark} measures that.
  * With raw framing a frame is a read: the server answers each read once.
+ *
+ * <p>What the stream guards cost on the hot path: {@code -p guards=on,off} runs the pipeline with the default idle,
+ * frame and write timeouts, and without the handler that keeps them (what the server builds when every timeout is
+ * 0). That handler's cost is per read loop (a clock read when reading starts and once per flush), so {@code -p
+ * reads=pingpong}, one frame per read loop as the harness's round trips arrive, pays it once per frame: the figure to
+ * hold beside the server's CPU per round trip on a real socket. The connection limit acts once per connection, {@code
+ * ConnectionSetupBenchmark}'s business.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {Forks.NO_LEAK_DETECTION, Forks.SIMPLE_LOGGER, Forks.HEAP, Forks.HEAP_MAX})
-public class HandlerBenchmark {
+public class HandlerBenchmark extends SocketKitBenchmark {
     /** The server: {@code echo} or {@code welcome}. */
     @Param({"echo", "welcome"})
     public String kind;
@@ -53,9 +43,13 @@ public class HandlerBenchmark {
     @Param({"64", "1024"})
     public int frameSize;
 
-    /** How the socket's reads cut the stream, a {@link Traffic.Shape}. */
+    /** How the socket's reads cut the stream, a {@link Traffic.Shape}: by default aligned and split. */
     @Param({"aligned", "split"})
     public String reads;
+
+    /** {@code on}: the default timeouts' handler in the pipeline (the default); {@code off}: the same without it. */
+    @Param({"on"})
+    public String guards;
 
     private Traffic traffic;
     private OutboundSink sink;
@@ -73,6 +67,12 @@ public class HandlerBenchmark {
         channel = new EmbeddedChannel(false, false);
         channel.pipeline().addLast(sink);
         streamPipeline(channel.pipeline(), config);
+        if (channel.pipeline().get(ConnectionDeadlines.class) == null) {
+            throw new IllegalStateException("the default pipeline has no deadlines handler: " + channel.pipeline());
+        }
+        if (guards.equals("off")) {
+            channel.pipeline().remove(ConnectionDeadlines.class);
+        }
         channel.register();
     }
 
@@ -102,5 +102,9 @@ public class HandlerBenchmark {
 
     Traffic traffic() {
         return traffic;
+    }
+
+    EmbeddedChannel channel() {
+        return channel;
     }
 }

@@ -1,26 +1,17 @@
 package dev.socketkit.server;
 
-import dev.socketkit.bench.Forks;
 import dev.socketkit.bench.InboundSink;
 import dev.socketkit.bench.OutboundSink;
+import dev.socketkit.bench.SocketKitBenchmark;
 import dev.socketkit.bench.Traffic;
 import dev.socketkit.codec.Framing;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -35,15 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@code readOutbound} for every answer; the answers go through the channel's real outbound buffer.
  * </ul>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {Forks.NO_LEAK_DETECTION, Forks.SIMPLE_LOGGER, Forks.HEAP, Forks.HEAP_MAX})
-public class PipelineOverheadBenchmark {
+public class PipelineOverheadBenchmark extends SocketKitBenchmark {
     /** Bytes per line, terminator included. */
     @Param({"64", "1024"})
     public int frameSize;

@@ -32,6 +32,7 @@ class ServerBenchmarksTest {
         benchmark.framing = framing;
         benchmark.frameSize = size;
         benchmark.reads = reads;
+        benchmark.guards = "on";
         benchmark.setUp();
         try {
             benchmark.serve();
@@ -56,12 +57,16 @@ class ServerBenchmarksTest {
                 .flatMap(guards -> Stream.of("pingpong", "aligned").map(reads -> Arguments.of(guards, reads)));
     }
 
+    /** The guards' configurations of the raw echo, which a reader runs with {@code -p guards=on,off}. */
     @ParameterizedTest
     @MethodSource("guardsConfigurations")
-    void guardsBenchmarkEchoesEveryFrameWithAndWithoutTheDeadlines(String guards, String reads) throws Exception {
-        GuardsBenchmark benchmark = new GuardsBenchmark();
-        benchmark.guards = guards;
+    void handlerBenchmarkEchoesEveryFrameWithAndWithoutTheDeadlines(String guards, String reads) throws Exception {
+        HandlerBenchmark benchmark = new HandlerBenchmark();
+        benchmark.kind = "echo";
+        benchmark.framing = "raw";
+        benchmark.frameSize = 64;
         benchmark.reads = reads;
+        benchmark.guards = guards;
         benchmark.setUp();
         try {
             assertEquals(
