@@ -34,8 +34,9 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * A running socketkit server. Start one with {@link #start}; {@link #endpoint()} tells where it really listens, and
- * {@link #close()} stops it: no new connections, pending writes finished (up to the configured timeout), connections
- * closed, threads stopped, socket file removed. Closing twice is harmless.
+ * {@link #close()} drains and stops it: new connections taken for the configured drain delay, then none; pending writes
+ * finished (up to the configured timeout), connections closed, threads stopped, socket file removed. Closing twice is
+ * harmless.
  *
  * <p>Every connection is served independently on the event loop: a slow, faulty or hostile peer affects only its own
  * connection.
