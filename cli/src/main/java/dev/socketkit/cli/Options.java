@@ -48,6 +48,11 @@ final class Options {
         return value;
     }
 
+    /** A duration as {@link #duration} reads it, zero included: a delay that may be none. */
+    static Duration delay(String option, String text) {
+        return parseDuration(option, text, "; 0 for none");
+    }
+
     /**
      * A timeout that may be switched off: {@code none} or {@code 0} for no limit, otherwise a duration as {@link
      * #duration} reads it. Zero means no limit, as it does for {@code SO_TIMEOUT}, {@code curl --max-time} and every

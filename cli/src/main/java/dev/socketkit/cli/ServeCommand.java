@@ -149,13 +149,30 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LoggingOptions logging;
 
+    // Under an orchestrator: --health, --drain-delay, --drain-timeout, --listeners, --log-format.
+    @Mixin
+    OrchestratorOptions orchestrator;
+
     @Override
     public Integer call() throws InterruptedException {
         logging.apply(); // first: building the config loads classes whose loggers would start Log4j
+        orchestrator.applyLogFormat();
         ServerConfig config = config();
-        Server server = Server.start(config);
+        OrchestratorOptions.Health health = orchestrator.startHealth();
+        Server server;
+        try {
+            server = Server.start(config);
+        } catch (RuntimeException e) {
+            if (health != null) {
+                health.close();
+            }
+            throw e;
+        }
+        if (health != null) {
+            health.serve(server);
+        }
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
-        ShutdownHook.install(server);
+        ShutdownHook.install(server, health);
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening " + server.endpoint());
         out.flush();
@@ -207,6 +224,7 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withSocketOption(setting);
         }
         config = tls.config(where).map(config::withTls).orElse(config);
+        config = orchestrator.apply(config, threads);
         try {
             return config.validate();
         } catch (IllegalArgumentException e) {

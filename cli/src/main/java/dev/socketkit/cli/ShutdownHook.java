@@ -16,11 +16,13 @@ final class ShutdownHook {
 
     private ShutdownHook() {}
 
-    static void install(Server server) {
+    /** Stops {@code server} (draining it), then {@code after} if not null: a health port answers through the drain. */
+    static void install(Server server, AutoCloseable after) {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             server.close();
+                            closeQuietly(after);
                             // serve -v: what the server did, and what its guards did, in one line.
                             LogManager.getLogger(ServeCommand.class)
                                     .debug(
@@ -31,6 +33,17 @@ final class ShutdownHook {
                             Runtime.getRuntime().halt(status);
                         },
                         "socketkit-shutdown"));
+    }
+
+    private static void closeQuietly(AutoCloseable after) {
+        if (after == null) {
+            return;
+        }
+        try {
+            after.close();
+        } catch (Exception e) {
+            LogManager.getLogger(ServeCommand.class).warn("cannot stop {}: {}", after, e.toString());
+        }
     }
 
     /** Exits the JVM with {@code exitStatus}, which the hook, if installed, keeps. */

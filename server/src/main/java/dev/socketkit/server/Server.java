@@ -4,20 +4,28 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
+import dev.socketkit.transport.internal.Durations;
 import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +34,9 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * A running socketkit server. Start one with {@link #start}; {@link #endpoint()} tells where it really listens, and
- * {@link #close()} stops it: no new connections, pending writes finished (up to the configured timeout), connections
- * closed, threads stopped, socket file removed. Closing twice is harmless.
+ * {@link #close()} drains and stops it: new connections taken for the configured drain delay, then none; pending writes
+ * finished (up to the configured timeout), connections closed, threads stopped, socket file removed. Closing twice is
+ * harmless.
  *
  * <p>Every connection is served independently on the event loop: a slow, faulty or hostile peer affects only its own
  * connection.
@@ -38,7 +47,7 @@ public final class Server implements AutoCloseable {
     private final ServerConfig config;
     private final Transport transport;
     private final EventLoopGroup group;
-    private final Channel channel;
+    private final List<Channel> channels;
     private final Endpoint endpoint;
     private final UnixSocketFile socketFile;
     private final Set<Channel> connections;
@@ -51,7 +60,7 @@ public final class Server implements AutoCloseable {
             ServerConfig config,
             Transport transport,
             EventLoopGroup group,
-            Channel channel,
+            List<Channel> channels,
             Endpoint endpoint,
             UnixSocketFile socketFile,
             Set<Channel> connections,
@@ -61,7 +70,7 @@ public final class Server implements AutoCloseable {
         this.config = config;
         this.transport = transport;
         this.group = group;
-        this.channel = channel;
+        this.channels = List.copyOf(channels);
         this.endpoint = endpoint;
         this.socketFile = socketFile;
         this.connections = connections;
@@ -76,7 +85,8 @@ public final class Server implements AutoCloseable {
      * @param config what to serve, where, and how
      * @return the running server; close it to stop it
      * @throws IllegalArgumentException if the configuration cannot work anywhere (a transport without that kind of
-     *     socket, a socket option that does not apply, a Unix path longer than the OS allows)
+     *     socket, a socket option that does not apply, a Unix path longer than the OS allows, several listeners on a
+     *     transport that cannot share a port among them)
      * @throws IllegalStateException if the chosen transport is not available on this machine
      * @throws ServerException if binding fails (address in use, permission denied, a socket file in the way)
      */
@@ -85,6 +95,7 @@ public final class Server implements AutoCloseable {
         Endpoint requested = config.endpoint();
         SocketKind kind = requested.kind();
         Transport transport = Bootstraps.select(config.io(), requested, config.socketOptions());
+        ServerBootstraps.checkListeners(config, transport);
         Endpoint bindTo = requested;
         if (kind.isUnix()) {
             bindTo = ServerBootstraps.unixBindEndpoint(config, transport);
@@ -100,7 +111,8 @@ public final class Server implements AutoCloseable {
             throw new ServerException("cannot resolve host '" + requested.host() + "' of " + requested, null);
         }
 
-        int threads = kind.isStream() ? config.threads() : 1;
+        int listeners = config.listeners();
+        int threads = listeners > 1 ? listeners : kind.isStream() ? config.threads() : 1;
         EventLoopGroup group = transport.newEventLoopGroup(threads, "socketkit-server");
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
         Counters counters = new Counters();
@@ -117,17 +129,28 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         ServerInitializer initializer = new ServerInitializer(config, handler, workers, counters, tls);
+        List<Channel> channels = new ArrayList<>();
         try {
-            AbstractBootstrap<?, ?> bootstrap = kind.isStream()
-                    ? ServerBootstraps.stream(config, transport, group, connections, initializer)
-                    : ServerBootstraps.datagram(config, transport, group, initializer);
-            ChannelFuture bound =
-                    bootstrap.bind(transport.socketAddress(bindTo)).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
-                throw new ServerException(
-                        ServerBootstraps.describeBindFailure(requested, bound.cause()), bound.cause());
+            SocketAddress address = transport.socketAddress(bindTo);
+            Iterator<EventExecutor> loops = group.iterator();
+            for (int i = 0; i < listeners; i++) {
+                // One listener: it and its connections share the group, as in any Netty server. Several: each socket
+                // and the connections it accepts stay on one event loop, so no connection is handed between cores.
+                EventLoopGroup loop = listeners == 1 ? group : (EventLoop) loops.next();
+                AbstractBootstrap<?, ?> bootstrap = kind.isStream()
+                        ? ServerBootstraps.stream(config, transport, loop, connections, initializer)
+                        : ServerBootstraps.datagram(config, transport, loop, initializer);
+                ChannelFuture bound = ServerBootstraps.bind(bootstrap, address, listeners > 1);
+                if (!bound.isSuccess()) {
+                    throw new ServerException(
+                            ServerBootstraps.describeBindFailure(requested, bound.cause()), bound.cause());
+                }
+                channels.add(bound.channel());
+                if (i == 0 && !kind.isUnix()) {
+                    address = bound.channel().localAddress(); // the others take the port the OS chose for port 0
+                }
             }
-            Channel channel = bound.channel();
+            Channel channel = channels.get(0);
             if (bindTo != requested) {
                 ServerBootstraps.publish(
                         channel, bindTo, requested, config.unixMode().getAsInt());
@@ -139,10 +162,11 @@ public final class Server implements AutoCloseable {
             UnixSocketFile socketFile = kind.isUnix() ? UnixSocketFile.bound(Path.of(requested.path())) : null;
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
-                        "{} server on {} via {}: framing {}, options {}",
+                        "{} server on {} via {}{}: framing {}, options {}",
                         config.describeHandler(),
                         actual,
                         transport.id(),
+                        listeners > 1 ? ", " + listeners + " listeners (SO_REUSEPORT)" : "",
                         config.framing(),
                         ServerBootstraps.options(channel));
             }
@@ -158,8 +182,11 @@ public final class Server implements AutoCloseable {
                 LOG.info("{} is reachable from other hosts; guards: {}", actual, config.describeGuards());
             }
             return new Server(
-                    config, transport, group, channel, actual, socketFile, connections, counters, workers, tls);
+                    config, transport, group, channels, actual, socketFile, connections, counters, workers, tls);
         } catch (IOException | RuntimeException e) {
+            for (Channel bound : channels) {
+                bound.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
             if (workers != null) {
                 workers.shutdownNow();
@@ -211,28 +238,49 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Blocks until the server is closed, by {@link #close()} from another thread or by its socket failing.
+     * Blocks until the server's listeners are closed, by {@link #close()} from another thread (after its {@linkplain
+     * ServerConfig#drainDelay() drain delay}), or until one of its sockets fails.
      *
      * @throws InterruptedException if the waiting thread is interrupted
      */
     public void awaitClose() throws InterruptedException {
-        channel.closeFuture().await();
+        CountDownLatch anyClosed = new CountDownLatch(1);
+        for (Channel channel : channels) {
+            channel.closeFuture().addListener(closed -> anyClosed.countDown());
+        }
+        anyClosed.await();
     }
 
     /**
-     * Stops the server: stops accepting, lets pending writes finish for up to the configured shutdown timeout, closes
-     * every connection and the event loops, and removes the socket file of a Unix server. Returns when all is done.
+     * Stops the server, draining it: {@link #isClosed()} turns true at once; the listeners go on accepting for the
+     * {@linkplain ServerConfig#drainDelay() drain delay}, then close; open connections stop being read and have the
+     * {@linkplain ServerConfig#shutdownTimeout() shutdown timeout} to finish pending writes (and running blocking
+     * handlers); whatever is still open then is closed, the event loops stop, and a Unix server's socket file is
+     * removed. Logs one INFO line as the drain starts and one when it is done, with what it closed. Returns when all is
+     * done; closing again does nothing.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        if (endpoint.kind().isDatagram()) {
-            channel.flush();
+        Duration delay = config.drainDelay();
+        Duration timeout = config.shutdownTimeout();
+        LOG.info(
+                "draining {}: {}, then open connections have {} to finish",
+                endpoint,
+                delay.isZero() ? "listeners close now" : "listeners close in " + Durations.format(delay),
+                Durations.format(timeout));
+        long started = System.nanoTime();
+        sleep(delay);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Channel channel : channels) {
+            if (endpoint.kind().isDatagram()) {
+                channel.flush();
+            }
+            channel.close().awaitUninterruptibly(remainingMillis(deadline));
         }
-        channel.close().awaitUninterruptibly(remainingMillis(deadline));
+        int open = connections.size();
         for (Channel connection : connections) {
             connection.config().setAutoRead(false);
             ConnectionHandler.closeAfterPendingWrites(connection);
@@ -242,6 +290,7 @@ public final class Server implements AutoCloseable {
                 break;
             }
         }
+        int late = connections.size();
         if (workers != null) {
             // Closed connections have ended every handler's input; give the handlers what is left of the deadline.
             workers.shutdown();
@@ -260,7 +309,29 @@ public final class Server implements AutoCloseable {
         if (socketFile != null) {
             socketFile.delete();
         }
-        LOG.debug("stopped {}", endpoint);
+        LOG.info(
+                "stopped {} after {}: {} listener{} closed; of {} open connection{}, {} finished, {} closed at the"
+                        + " drain timeout",
+                endpoint,
+                Durations.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))),
+                channels.size(),
+                channels.size() == 1 ? "" : "s",
+                open,
+                open == 1 ? "" : "s",
+                open - late,
+                late);
+    }
+
+    /** Waits out the drain delay; an interrupt ends it early, and is kept for the caller. */
+    private static void sleep(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long remainingMillis(long deadline) {

@@ -9,15 +9,19 @@ import dev.socketkit.transport.internal.DirectDatagrams;
 import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.UnixSocketFile;
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -86,6 +90,30 @@ final class ServerBootstraps {
                                 2 * DatagramLimits.maxDatagram(kind), 4 * DatagramLimits.maxDatagram(kind)))
                 .handler(initializer.datagrams());
         return Bootstraps.applyOptions(bootstrap, config.socketOptions());
+    }
+
+    /**
+     * Checks, before anything is bound, that the transport can share one port among several listeners: Linux's {@code
+     * SO_REUSEPORT} spreads connections and datagrams over the sockets that share a port, and Netty sets it on epoll and
+     * io_uring sockets. On BSD and macOS (kqueue) the option lets sockets share a port without spreading the load, and
+     * NIO does not set it.
+     *
+     * @throws IllegalArgumentException naming the transport and why, when there is more than one listener
+     */
+    static void checkListeners(ServerConfig config, Transport transport) {
+        if (config.listeners() > 1 && transport != Transport.EPOLL && transport != Transport.IO_URING) {
+            throw new IllegalArgumentException(config.listeners() + " listeners share one port through Linux's"
+                    + " SO_REUSEPORT, which socketkit sets on epoll and io_uring only, not " + transport.id()
+                    + (transport == Transport.KQUEUE ? " (where the option does not spread the load)" : ""));
+        }
+    }
+
+    /** Binds one listener; with {@code shared}, with {@code SO_REUSEPORT}, so that others can bind the same port. */
+    static ChannelFuture bind(AbstractBootstrap<?, ?> bootstrap, SocketAddress address, boolean shared) {
+        if (shared) {
+            bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
+        }
+        return bootstrap.bind(address).awaitUninterruptibly();
     }
 
     /**

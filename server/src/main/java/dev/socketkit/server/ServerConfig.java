@@ -54,6 +54,12 @@ public final class ServerConfig {
      */
     public static final int RESERVED_DESCRIPTORS = 64;
 
+    /** The default {@link #shutdownTimeout()} in milliseconds: 1.5 s for open connections to finish when it stops. */
+    public static final int DEFAULT_SHUTDOWN_MILLIS = 1500;
+
+    /** The most {@link #listeners()}. */
+    public static final int MAX_LISTENERS = 1024;
+
     private final ServerKind kind;
     private final ServerHandler handler;
     private final Endpoint endpoint;
@@ -78,6 +84,8 @@ public final class ServerConfig {
     private final TlsConfig tls;
     private final boolean proxyProtocol;
     private final Duration proxyHeaderTimeout;
+    private final Duration drainDelay;
+    private final int listeners;
 
     private ServerConfig(Draft draft) {
         this.kind = Objects.requireNonNull(draft.kind, "kind");
@@ -104,6 +112,11 @@ public final class ServerConfig {
         this.tls = draft.tls;
         this.proxyProtocol = draft.proxyProtocol;
         this.proxyHeaderTimeout = checkTimeout("PROXY header timeout", draft.proxyHeaderTimeout);
+        this.drainDelay = checkTimeout("drain delay", draft.drainDelay);
+        this.listeners = draft.listeners;
+        if (listeners < 1 || listeners > MAX_LISTENERS) {
+            throw new IllegalArgumentException("listener count " + listeners + " is out of range 1-" + MAX_LISTENERS);
+        }
         if (unixMode != null && (unixMode < 0 || unixMode > 0777)) {
             throw new IllegalArgumentException(
                     "unix socket mode " + Integer.toOctalString(unixMode) + " is out of range 0-777 (octal)");
@@ -162,7 +175,9 @@ public final class ServerConfig {
         draft.greeting = "Welcome to the server";
         draft.dataPrefix = "Data received:";
         draft.replyText = "Thanks for connecting";
-        draft.shutdownTimeout = Duration.ofMillis(1500);
+        draft.shutdownTimeout = Duration.ofMillis(DEFAULT_SHUTDOWN_MILLIS);
+        draft.drainDelay = Duration.ZERO;
+        draft.listeners = 1;
         draft.listener = ServerListener.NONE;
         draft.idleTimeout = Duration.ofMinutes(5);
         draft.frameTimeout = Duration.ofSeconds(30);
@@ -186,6 +201,10 @@ public final class ServerConfig {
                     + endpoint.kind().scheme());
         }
         SocketSetting.checkKinds(socketOptions, endpoint.kind());
+        if (listeners > 1 && endpoint.kind().isUnix()) {
+            throw new IllegalArgumentException("several listeners share one port through SO_REUSEPORT, which "
+                    + endpoint.kind().scheme() + " sockets do not have; use tcp or udp");
+        }
         if (proxyProtocol && endpoint.kind().isDatagram()) {
             throw new IllegalArgumentException("the PROXY protocol applies to stream sockets (tcp, unix), not "
                     + endpoint.kind().scheme());
@@ -244,7 +263,10 @@ public final class ServerConfig {
         return bufferSize;
     }
 
-    /** {@return the event-loop threads of a stream server (a datagram server has one socket and uses one)} */
+    /**
+     * {@return the event-loop threads of a stream server with one listener (a datagram server has one socket and uses
+     * one)} A server with several {@link #listeners()} runs one event loop for each instead.
+     */
     public int threads() {
         return threads;
     }
@@ -269,9 +291,34 @@ public final class ServerConfig {
         return replyText;
     }
 
-    /** {@return how long {@link Server#close()} lets pending writes and running blocking handlers finish} */
+    /**
+     * {@return how long {@link Server#close()} lets open connections finish, once its listeners are closed: pending
+     * writes and running blocking handlers; what is still open then is closed} {@value #DEFAULT_SHUTDOWN_MILLIS} ms
+     * unless set ({@code socketkit serve --drain-timeout}).
+     */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
+    }
+
+    /**
+     * {@return how long {@link Server#close()} keeps the listeners open, accepting and serving as before, before it
+     * closes them} Zero unless set. Under an orchestrator that stops sending new clients only some time after it asked
+     * the server to stop (a Kubernetes Service removes a terminating pod from its endpoints a few seconds later), a
+     * delay longer than that time turns none of those late clients away. {@link Server#isClosed()} is true for the
+     * whole delay, so a readiness check says the server is going.
+     */
+    public Duration drainDelay() {
+        return drainDelay;
+    }
+
+    /**
+     * {@return how many sockets the server binds to its one address with {@code SO_REUSEPORT}, each on an event loop
+     * of its own} 1 unless set. With more than one, the kernel spreads new connections (and, for UDP, datagram sources)
+     * over the sockets by a hash of their addresses, so accepting and reading datagrams run on as many cores; each
+     * socket's connections stay on its event loop. Linux only: epoll and io_uring; not on Unix sockets.
+     */
+    public int listeners() {
+        return listeners;
     }
 
     /** {@return the hooks called as connections open, close and fail} */
@@ -666,6 +713,27 @@ public final class ServerConfig {
     }
 
     /**
+     * A copy whose {@link Server#close()} keeps accepting for {@code newDrainDelay} before it closes its listeners.
+     *
+     * @param newDrainDelay not negative; zero closes them at once
+     * @return the copy
+     */
+    public ServerConfig withDrainDelay(Duration newDrainDelay) {
+        return edit(draft -> draft.drainDelay = newDrainDelay);
+    }
+
+    /**
+     * A copy that binds {@code count} sockets to its address with {@code SO_REUSEPORT}, one per event loop; see {@link
+     * #listeners()}.
+     *
+     * @param count 1 to {@link #MAX_LISTENERS}
+     * @return the copy
+     */
+    public ServerConfig withListeners(int count) {
+        return edit(draft -> draft.listeners = count);
+    }
+
+    /**
      * A copy that calls {@code newListener}'s hooks (replacing any listener set before).
      *
      * @param newListener the hooks; {@link ServerListener#NONE} for none
@@ -756,6 +824,8 @@ public final class ServerConfig {
         TlsConfig tls;
         boolean proxyProtocol;
         Duration proxyHeaderTimeout;
+        Duration drainDelay;
+        int listeners;
 
         Draft() {}
 
@@ -784,6 +854,8 @@ public final class ServerConfig {
             tls = from.tls;
             proxyProtocol = from.proxyProtocol;
             proxyHeaderTimeout = from.proxyHeaderTimeout;
+            drainDelay = from.drainDelay;
+            listeners = from.listeners;
         }
     }
 }

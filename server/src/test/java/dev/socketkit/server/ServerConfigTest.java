@@ -31,6 +31,34 @@ class ServerConfigTest {
     }
 
     @Test
+    void theDrainClosesAtOnceAndGivesOpenConnectionsOneAndAHalfSecondsUnlessSet() {
+        assertEquals(Duration.ZERO, defaults.drainDelay());
+        assertEquals(Duration.ofMillis(ServerConfig.DEFAULT_SHUTDOWN_MILLIS), defaults.shutdownTimeout());
+        assertEquals(Duration.ofMillis(1500), defaults.shutdownTimeout());
+        assertEquals(
+                Duration.ofSeconds(5),
+                defaults.withDrainDelay(Duration.ofSeconds(5)).drainDelay());
+        IllegalArgumentException negative =
+                assertThrows(IllegalArgumentException.class, () -> defaults.withDrainDelay(Duration.ofSeconds(-1)));
+        assertEquals("drain delay PT-1S is negative", negative.getMessage());
+    }
+
+    @Test
+    void severalListenersOnlyWhereAPortCanBeShared() {
+        assertEquals(1, defaults.listeners());
+        assertEquals(4, defaults.withListeners(4).listeners());
+        assertEquals(
+                "listener count 0 is out of range 1-1024",
+                assertThrows(IllegalArgumentException.class, () -> defaults.withListeners(0))
+                        .getMessage());
+        ServerConfig unix = defaults.withEndpoint(Endpoint.unix("/tmp/s.sock")).withListeners(2);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, unix::validate);
+        assertTrue(refused.getMessage().contains("SO_REUSEPORT"), refused.getMessage());
+        ServerConfig one = unix.withListeners(1);
+        assertSame(one, one.validate());
+    }
+
+    @Test
     void copiesChangeOneFieldAndLeaveTheOriginal() {
         ServerConfig changed = defaults.withKind(ServerKind.REPLY).withBacklog(3);
         assertNotSame(defaults, changed);
