@@ -78,7 +78,7 @@ class ArchiveIT {
         }
         home = tar.resolve(BASE);
 
-        tools = toolsDirectory(work.resolve("tools"), true);
+        tools = toolsDirectory(work.resolve("tools"), true, TOOLS);
         Path links = Files.createDirectories(work.resolve("elsewhere/bin"));
         Path relative = Files.createDirectories(work.resolve("elsewhere/opt"));
         Files.createSymbolicLink(relative.resolve("socketkit"), home.resolve("bin/socketkit"));
@@ -165,6 +165,17 @@ class ArchiveIT {
     }
 
     @Test
+    void followsItsSymlinksWithLsWhereThereIsNoReadlink() throws Exception {
+        List<String> names = new ArrayList<>(TOOLS);
+        names.set(names.indexOf("readlink"), "ls");
+        Result help =
+                run(environment(toolsDirectory(work.resolve("tools-no-readlink"), true, names)), launcher, "--help");
+        assertEquals(0, help.exit(), help::toString);
+        assertTrue(help.stdout().startsWith("Usage: socketkit "), help::toString);
+        assertEquals("", help.stderr());
+    }
+
+    @Test
     void makesAClassDataArchiveBesideLibAndStartsFromIt() throws Exception {
         Map<String, String> environment = environment(tools);
         assertEquals(0, run(environment, launcher, "--version").exit());
@@ -192,14 +203,14 @@ class ArchiveIT {
         assertRefused(run(environment, launcher, "--help"), "Java 17 or newer is needed; " + java11 + " is 11");
 
         // A java on PATH with no release file beside it: the launcher asks it for -version.
-        Path path = toolsDirectory(work.resolve("tools-java-8"), false);
+        Path path = toolsDirectory(work.resolve("tools-java-8"), false, TOOLS);
         Path java8 = fakeJava(path, "1.8.0_402");
         assertRefused(run(environment(path), launcher, "--help"), "Java 17 or newer is needed; " + java8 + " is 8");
     }
 
     @Test
     void runsAJava17ThatOnlyItsVersionOutputNames() throws Exception {
-        Path path = toolsDirectory(work.resolve("tools-java-17"), false);
+        Path path = toolsDirectory(work.resolve("tools-java-17"), false, TOOLS);
         fakeJava(path, "17.0.1");
         Result run = run(environment(path), launcher, "--version");
         assertEquals(0, run.exit(), run::toString);
@@ -210,7 +221,7 @@ class ArchiveIT {
 
     @Test
     void noJavaAtAllIsOneLine() throws Exception {
-        Path path = toolsDirectory(work.resolve("tools-no-java"), false);
+        Path path = toolsDirectory(work.resolve("tools-no-java"), false, TOOLS);
         assertRefused(
                 run(environment(path), launcher, "--help"),
                 "no java on PATH, and JAVA_HOME is not set: socketkit needs Java 17 or newer");
@@ -282,10 +293,10 @@ class ArchiveIT {
         return java;
     }
 
-    /** A directory of symlinks to {@link #TOOLS} as this machine's PATH finds them, and to this JVM's java. */
-    private static Path toolsDirectory(Path dir, boolean withJava) throws IOException {
+    /** A directory of symlinks to {@code names} as this machine's PATH finds them, and to this JVM's java. */
+    private static Path toolsDirectory(Path dir, boolean withJava, List<String> names) throws IOException {
         Files.createDirectories(dir);
-        for (String tool : TOOLS) {
+        for (String tool : names) {
             Path found = find(tool);
             assumeTrue(found != null, () -> "no " + tool + " on PATH");
             Files.createSymbolicLink(dir.resolve(tool), found);
