@@ -163,6 +163,44 @@ class ReadmeExampleIT {
         assertFalse(tags.isEmpty(), "no tagged examples found: is the working directory the module's?");
     }
 
+    @Test
+    void everyImportTheReadmeShowsNamesAClassTheExamplesCanUse() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), UTF_8);
+        Matcher imports = IMPORT.matcher(readme);
+        int count = 0;
+        while (imports.find()) {
+            String name = imports.group(2);
+            // A static import names a member: its class is what comes before the last dot.
+            String type = imports.group(1) == null ? name : name.substring(0, name.lastIndexOf('.'));
+            assertTrue(loads(type), () -> "README.md imports " + name + ", but there is no class " + type);
+            count++;
+        }
+        assertTrue(count > 0, "no imports found in README.md");
+    }
+
+    /** Whether {@code type}, as an import spells it (nested classes after a dot), loads on this class path. */
+    private static boolean loads(String type) {
+        // The first segment that starts in upper case is the top-level class; the segments after it are nested ones.
+        String[] parts = type.split("\\.");
+        StringBuilder binary = new StringBuilder();
+        boolean nested = false;
+        for (String part : parts) {
+            if (binary.length() > 0) {
+                binary.append(nested ? '$' : '.');
+            }
+            binary.append(part);
+            nested = nested || Character.isUpperCase(part.charAt(0));
+        }
+        try {
+            Class.forName(binary.toString(), false, ReadmeExampleIT.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+);$");
+
     private static final Pattern TAGGED =
             Pattern.compile("[ \\t]*// tag::([a-z-]+)\\[]\\n(.*?)[ \\t]*// end::\\1\\[]", Pattern.DOTALL);
 
