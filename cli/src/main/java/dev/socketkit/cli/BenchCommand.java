@@ -1,9 +1,9 @@
 package dev.socketkit.cli;
 
-import dev.socketkit.cli.bench.Bench;
-import dev.socketkit.cli.bench.BenchConfig;
-import dev.socketkit.cli.bench.BenchReport;
-import dev.socketkit.cli.bench.Mode;
+import dev.socketkit.loadgen.Bench;
+import dev.socketkit.loadgen.BenchConfig;
+import dev.socketkit.loadgen.BenchReport;
+import dev.socketkit.loadgen.Mode;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.TlsConfig;
