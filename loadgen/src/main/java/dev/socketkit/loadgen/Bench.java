@@ -62,49 +62,41 @@ public final class Bench {
     /**
      * Checks that {@code config} can run here, without opening a socket.
      *
-     * @param config the benchmark to run, as the command line built it
+     * @param config the benchmark to run
      * @return a benchmark ready to {@link #run} {@code config} on the transport selected for its endpoint
-     * @throws IllegalArgumentException if it cannot run anywhere: a mode the socket kind has not, a socket option that
-     *     does not apply, a Unix path too long
+     * @throws IllegalArgumentException if it cannot run anywhere: what {@link BenchConfig#validate()} refuses, a
+     *     socket option the transport has not, a Unix path too long
      * @throws IllegalStateException if the transport it needs is not available on this machine
      */
     public static Bench prepare(BenchConfig config) {
-        SocketKind kind = config.endpoint().kind();
-        if (kind.isDatagram() && config.mode() != Mode.PINGPONG) {
-            throw new IllegalArgumentException("--mode " + config.mode().id() + " needs a stream endpoint (tcp:// or "
-                    + "unix://); " + kind.scheme() + " endpoints run pingpong with datagrams");
-        }
-        if (config.proxyHeader().isPresent() && kind.isDatagram()) {
-            throw new IllegalArgumentException(
-                    "--send-proxy applies to stream endpoints (tcp, unix), not " + kind.scheme());
-        }
-        if (config.rate() > 0 && config.mode() != Mode.PINGPONG) {
-            throw new IllegalArgumentException(
-                    "--rate applies to --mode pingpong, not " + config.mode().id());
-        }
-        if (config.tls() != null && kind.isDatagram()) {
-            throw new IllegalArgumentException("TLS needs a stream endpoint (tcp://, tls://, unix://), not "
-                    + kind.scheme() + "; DTLS for datagram sockets is not offered");
-        }
+        config.validate();
         Transport transport = Bootstraps.select(config.io(), config.endpoint(), config.socketOptions());
         return new Bench(config, transport);
     }
 
-    /** {@return the transport the benchmark runs on} */
-    public Transport transport() {
-        return transport;
+    /**
+     * Runs the benchmark and returns its report, as {@link #run(Progress.Listener)} does, telling no one how it goes.
+     *
+     * @return the report: counts from the measured window, errors, mismatches, loss and late echoes from the whole run
+     * @throws IllegalStateException naming the endpoint if the server cannot be reached at all: no such socket file,
+     *     host not found, refused, or the connections could not be opened within the timeout
+     * @throws InterruptedException if this thread is interrupted while opening the connections or waiting for the run
+     *     to end
+     */
+    public BenchReport run() throws InterruptedException {
+        return run(null);
     }
 
     /**
-     * Runs the benchmark and returns its report, whatever the echoes were; {@code listener} (may be null) hears about
-     * once a second how it goes.
+     * Runs the benchmark on this thread, which waits for the warmup and the window, and returns its report, whatever
+     * the echoes were. Each run opens connections of its own and closes them all before it returns.
      *
      * @param listener told about once a second, on this thread, how the warmup and the window go; null for no progress
      * @return the report: counts from the measured window, errors, mismatches, loss and late echoes from the whole run
      * @throws IllegalStateException naming the endpoint if the server cannot be reached at all: no such socket file,
      *     host not found, refused, or the connections could not be opened within the timeout
-     * @throws InterruptedException if this thread is interrupted while opening the connections or waiting for the run to
-     *     end
+     * @throws InterruptedException if this thread is interrupted while opening the connections or waiting for the run
+     *     to end
      */
     public BenchReport run(Progress.Listener listener) throws InterruptedException {
         SocketAddress remote = remote();

@@ -60,11 +60,12 @@ final class BenchTls {
      * @throws IllegalStateException if the engine refuses the client's key or certificates
      */
     static BenchTls of(BenchConfig config) {
-        if (config.tls() == null) {
+        TlsConfig tls = config.tls().orElse(null);
+        if (tls == null) {
             return null;
         }
         try {
-            return new BenchTls(TlsContexts.forClient(config.tls()), config.tls(), config.endpoint(), config.timeout());
+            return new BenchTls(TlsContexts.forClient(tls), tls, config.endpoint(), config.timeout());
         } catch (SSLException e) {
             throw new IllegalStateException(config.endpoint() + ": cannot set up TLS: " + e.getMessage(), e);
         }

@@ -52,8 +52,8 @@ abstract class ChannelWorker extends ChannelInboundHandlerAdapter implements Wor
     abstract void send(long due);
 
     /**
-     * Starts the next operation: at once, or under {@code --rate} when it is due. Finishes instead when the window is
-     * over, or when the next send would only be due after it.
+     * Starts the next operation: at once, or under a rate ({@link BenchConfig#withRate}) when it is due. Finishes instead
+     * when the window is over, or when the next send would only be due after it.
      */
     final void next(long now) {
         if (finished) {

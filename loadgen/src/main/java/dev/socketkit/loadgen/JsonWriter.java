@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes one JSON object, field by field: all {@code --json} needs, without a JSON library. Numbers are written in
- * plain decimal (never exponent form), at most 3 decimals; a number that is not finite is written as {@code null}.
+ * Writes one JSON object, field by field: all {@link BenchReport#toJson()} needs, without a JSON library. Numbers are
+ * written in plain decimal (never exponent form), at most 3 decimals; a number that is not finite is written as {@code
+ * null}.
  */
 final class JsonWriter {
     private final StringBuilder json = new StringBuilder();

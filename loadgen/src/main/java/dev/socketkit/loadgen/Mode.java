@@ -11,15 +11,15 @@ public enum Mode {
     /** Connect, send one message, read it back, verify, close, repeat (stream endpoints). */
     CONNRATE;
 
-    /** {@return the name users type after {@code --mode}: the constant's name in lower case} */
+    /** {@return the mode's name, as {@code socketkit bench --mode} takes it: the constant's name in lower case} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * Parses a {@code --mode} value, case-insensitively.
+     * Parses a mode's name, case-insensitively.
      *
-     * @param text the value given to {@code --mode}; surrounding whitespace is ignored
+     * @param text the name, as {@code socketkit bench --mode} takes it; surrounding whitespace is ignored
      * @return the mode whose {@link #id} matches {@code text}
      * @throws IllegalArgumentException if no mode matches, naming the modes there are
      */

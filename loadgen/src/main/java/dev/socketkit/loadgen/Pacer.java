@@ -1,9 +1,10 @@
 package dev.socketkit.loadgen;
 
 /**
- * The fixed schedule of one connection's sends under {@code --rate}, as wrk2 keeps it: send {@code k} is due at {@code
- * first + k * interval} whatever happened before, and its latency is measured from that due time. A server that stalls
- * therefore shows the wait of every send it delayed, rather than one slow sample (coordinated omission).
+ * The fixed schedule of one connection's sends under a rate ({@link BenchConfig#withRate}), as wrk2 keeps it: send
+ * {@code k} is due at {@code first + k * interval} whatever happened before, and its latency is measured from that due
+ * time. A server that stalls therefore shows the wait of every send it delayed, rather than one slow sample
+ * (coordinated omission).
  */
 final class Pacer {
     private final long first;

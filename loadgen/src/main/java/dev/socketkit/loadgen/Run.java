@@ -39,7 +39,7 @@ final class Run {
         return stats;
     }
 
-    /** The interval between one connection's messages under {@code --rate}, in nanoseconds; 0 without it. */
+    /** The interval between one connection's messages under a rate, in nanoseconds; 0 without it. */
     double pacedIntervalNanos() {
         return config.rate() == 0 ? 0 : (double) Duration.ofSeconds(1).toNanos() * config.connections() / config.rate();
     }

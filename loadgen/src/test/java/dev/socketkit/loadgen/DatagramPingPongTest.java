@@ -10,9 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,21 +19,14 @@ import org.junit.jupiter.api.Test;
 class DatagramPingPongTest {
     @Test
     void aStrayDatagramAfterALossStartsNoSecondSend() {
-        BenchConfig config = new BenchConfig(
-                Mode.PINGPONG,
-                Endpoint.udp("127.0.0.1", 7),
-                Io.NIO,
-                List.of(),
-                1,
-                16,
-                Duration.ofMinutes(1),
-                Duration.ZERO,
-                1, // one send a second
-                Duration.ofSeconds(5),
-                Duration.ofMillis(1),
-                1,
-                Optional.empty(),
-                null);
+        BenchConfig config = BenchConfig.defaults()
+                .withEndpoint(Endpoint.udp("127.0.0.1", 7))
+                .withIo(Io.NIO)
+                .withSize(16)
+                .withDuration(Duration.ofMinutes(1))
+                .withWarmup(Duration.ZERO)
+                .withRate(1) // one send a second
+                .withDatagramTimeout(Duration.ofMillis(1));
         Map<EventExecutor, LoopStats> loops = new IdentityHashMap<>();
         try (Payloads payloads = new Payloads(16, 1)) {
             Run run = new Run(config, payloads, loops, 1);
