@@ -1,15 +1,15 @@
 package dev.socketkit.cli;
 
-import dev.socketkit.cli.bench.Bench;
-import dev.socketkit.cli.bench.BenchConfig;
-import dev.socketkit.cli.bench.BenchReport;
-import dev.socketkit.cli.bench.Mode;
+import dev.socketkit.codec.ProxyVersion;
+import dev.socketkit.loadgen.Bench;
+import dev.socketkit.loadgen.BenchConfig;
+import dev.socketkit.loadgen.BenchReport;
+import dev.socketkit.loadgen.Mode;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.TlsEngine;
-import dev.socketkit.transport.internal.DatagramLimits;
-import dev.socketkit.transport.internal.Sizes;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -50,14 +50,8 @@ import picocli.CommandLine.Spec;
         },
         footer = ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
-    /** The most connections one run opens: far beyond what one machine's load generator drives usefully. */
-    static final int MAX_CONNECTIONS = 100_000;
-
     /** Set to {@code true} by the launcher when stderr is a terminal: the only case that shows the progress line. */
     static final String STDERR_TTY_PROPERTY = "socketkit.stderr.tty";
-
-    /** The largest message on a stream socket. */
-    static final int MAX_STREAM_SIZE = Sizes.MAX_READ_BUFFER;
 
     @Spec
     CommandSpec spec;
@@ -159,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        ClientTlsOptions.warnIfInsecure(Optional.ofNullable(config.tls()));
+        ClientTlsOptions.warnIfInsecure(config.tls());
         PrintWriter err = spec.commandLine().getErr();
         // A progress line only for a person watching stderr; System.console() would test stdin and stdout instead.
         boolean stderrTty = Boolean.getBoolean(STDERR_TTY_PROPERTY);
@@ -187,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
     }
 
-    /** Every value checked before anything is opened. */
+    /** Every value checked before anything is opened, in the words of the options. */
     BenchConfig config() {
         Endpoint where = tls.endpoint(Options.endpoint(endpoint));
         Mode chosen;
@@ -196,43 +190,52 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--mode: " + e.getMessage());
         }
-        Options.count("--connections", connections, 1, MAX_CONNECTIONS);
-        int bytes = Options.size("--size", size, 1, maxSize(where.kind()));
+        Options.count("--connections", connections, 1, BenchConfig.MAX_CONNECTIONS);
+        int bytes = Options.size("--size", size, 1, BenchConfig.maxSize(where.kind()));
         Duration window = Options.duration("--duration", duration);
         Duration before = durationOrZero("--warmup", warmup);
         int perSecond = rate == null ? 0 : Options.count("--rate", rate, 1, Integer.MAX_VALUE);
         Duration wait = Options.duration("--timeout", timeout);
         Duration datagramWait = Options.duration("--datagram-timeout", datagramTimeout);
-        int loops = threads == null
-                ? Math.min(Runtime.getRuntime().availableProcessors(), connections)
-                : Options.count("--threads", threads, 1, 1024);
+        if (threads != null) {
+            Options.count("--threads", threads, 1, BenchConfig.MAX_THREADS);
+        }
         // The load generator never half-closes, so it takes OpenSSL where it loads: the faster client leaves the
         // server as the thing measured.
-        TlsConfig tlsConfig = tls.config(where, TlsEngine.AUTO).orElse(null);
-        return new BenchConfig(
-                chosen,
-                where,
-                transport.io(),
-                transport.socketOptions(),
-                connections,
-                bytes,
-                window,
-                before,
-                perSecond,
-                wait,
-                datagramWait,
-                loops,
-                proxy.version(where),
-                tlsConfig);
-    }
-
-    /** The largest message a socket of {@code kind} carries whole. */
-    private static int maxSize(SocketKind kind) {
-        return switch (kind) {
-            case UDP -> DatagramLimits.MAX_UDP_PAYLOAD;
-            case UNIXGRAM -> DatagramLimits.maxUnixDatagram();
-            default -> MAX_STREAM_SIZE;
-        };
+        Optional<TlsConfig> tlsConfig = tls.config(where, TlsEngine.AUTO);
+        Optional<ProxyVersion> header = proxy.version(where);
+        SocketKind kind = where.kind();
+        if (kind.isDatagram() && chosen != Mode.PINGPONG) {
+            throw new UsageException("--mode " + chosen.id() + " needs a stream endpoint (tcp:// or unix://); "
+                    + kind.scheme() + " endpoints run pingpong with datagrams");
+        }
+        if (perSecond > 0 && chosen != Mode.PINGPONG) {
+            throw new UsageException("--rate applies to --mode pingpong, not " + chosen.id());
+        }
+        BenchConfig config = BenchConfig.defaults()
+                .withMode(chosen)
+                .withEndpoint(where)
+                .withIo(transport.io())
+                .withConnections(connections)
+                .withSize(bytes)
+                .withDuration(window)
+                .withWarmup(before)
+                .withRate(perSecond)
+                .withTimeout(wait)
+                .withDatagramTimeout(datagramWait);
+        for (SocketSetting setting : transport.socketOptions()) {
+            config = config.withSocketOption(setting);
+        }
+        if (threads != null) {
+            config = config.withThreads(threads);
+        }
+        if (header.isPresent()) {
+            config = config.withProxyHeader(header.get());
+        }
+        if (tlsConfig.isPresent()) {
+            config = config.withTls(tlsConfig.get());
+        }
+        return config;
     }
 
     /** Like {@link Options#duration}, but zero is allowed: no warmup. */

@@ -1,6 +1,6 @@
 package dev.socketkit.cli;
 
-import dev.socketkit.cli.bench.Progress;
+import dev.socketkit.loadgen.Progress;
 import java.io.PrintWriter;
 import java.util.Locale;
 

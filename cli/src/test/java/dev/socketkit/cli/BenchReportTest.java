@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.socketkit.cli.bench.BenchReport;
-import dev.socketkit.cli.bench.Latency;
-import dev.socketkit.cli.bench.Mode;
+import dev.socketkit.loadgen.BenchReport;
+import dev.socketkit.loadgen.Latency;
+import dev.socketkit.loadgen.Mode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
