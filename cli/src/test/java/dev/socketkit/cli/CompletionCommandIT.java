@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code socketkit completion bash|zsh}, in the shells themselves: the script a real bash sources completes commands,
  * options and values exactly as the command line's model has them; a real zsh, on a pseudo-terminal, completes a TAB
- * with it, sourced or found on {@code $fpath}; any other shell is refused.
+ * with it, sourced or found on {@code $fpath}; the build's scripts are the command's; any other shell is refused.
  */
 @Timeout(180)
 class CompletionCommandIT {
@@ -116,6 +116,13 @@ class CompletionCommandIT {
                 bash(command, SocketKitProcess.java(), SocketKitProcess.jar().toString());
         assertEquals(1, registered.size(), () -> "complete -p: " + registered);
         assertTrue(registered.get(0).contains(" -F " + completionFunction() + " "), () -> "complete -p: " + registered);
+    }
+
+    @Test
+    void theBuildWritesTheScriptsTheCommandPrints() throws Exception {
+        Path built = Path.of(System.getProperty("socketkit.completion.dir", "(socketkit.completion.dir not set)"));
+        assertEquals(Files.readString(bashScript), Files.readString(built.resolve("socketkit.bash")), "bash script");
+        assertEquals(Files.readString(zshScript), Files.readString(built.resolve("_socketkit")), "zsh script");
     }
 
     @Test
