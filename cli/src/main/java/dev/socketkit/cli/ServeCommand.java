@@ -7,6 +7,8 @@ import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
@@ -40,7 +42,11 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "echo, welcome or reply.")
+    @Parameters(
+            index = "0",
+            paramLabel = "KIND",
+            description = "echo, welcome or reply.",
+            completionCandidates = Kinds.class)
     String kind;
 
     @Parameters(
@@ -290,6 +296,14 @@ final class ServeCommand implements Callable<Integer> {
                     Options.count("--max-connections", maxConnections, 1, ServerConfig.MAX_CONNECTIONS));
         }
         return config;
+    }
+
+    /** What {@code socketkit serve <TAB>} offers: every server kind, as it is typed. */
+    static final class Kinds implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(ServerKind.values()).map(ServerKind::id).iterator();
+        }
     }
 
     private ServerKind kind() {

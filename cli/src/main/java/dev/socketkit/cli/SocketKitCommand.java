@@ -17,7 +17,10 @@ import picocli.CommandLine.IVersionProvider;
         footer = ExitCodes.HELP)
 final class SocketKitCommand {
     /** The commands, in the order {@code --help} lists them. */
-    private static final List<String> COMMANDS = List.of("serve", "send", "resolve", "bench", "help");
+    private static final List<String> COMMANDS = List.of("serve", "send", "resolve", "bench", "completion", "help");
+
+    /** The commands that describe the others, and so need the whole command line built. */
+    private static final List<String> DESCRIBING = List.of("completion", "help");
 
     /**
      * The command line with every command, exit-code rule and error printer; {@link Main} and the tests both use it.
@@ -28,13 +31,13 @@ final class SocketKitCommand {
     }
 
     /**
-     * The command line for {@code args}: when the first argument names a command other than {@code help}, only that
-     * command is built. picocli builds a command's model by reflection over all its options, and its classes are
-     * compiled for Java 5, so the JVM can neither share them from the class-data archive nor verify them quickly: for
-     * {@code socketkit send} the three commands it would not run cost more than any other part of its start-up.
+     * The command line for {@code args}: when the first argument names a command other than {@code help} and {@code
+     * completion}, only that command is built. picocli builds a command's model by reflection over all its options, and
+     * its classes are compiled for Java 5, so the JVM can neither share them from the class-data archive nor verify them
+     * quickly: for {@code socketkit send} the commands it would not run cost more than any other part of its start-up.
      */
     static CommandLine newCommandLine(PrintWriter out, PrintWriter err, String... args) {
-        boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("help");
+        boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !DESCRIBING.contains(args[0]);
         return newCommandLine(out, err, one ? List.of(args[0]) : COMMANDS);
     }
 
@@ -86,6 +89,7 @@ final class SocketKitCommand {
             case "send" -> new SendCommand();
             case "resolve" -> new ResolveCommand();
             case "bench" -> new BenchCommand();
+            case "completion" -> new CompletionCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no command " + name);
         };
