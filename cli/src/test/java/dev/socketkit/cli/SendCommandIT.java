@@ -255,8 +255,9 @@ class SendCommandIT {
     @Test
     void noHalfCloseAgainstASilentServerExitsThree() throws Exception {
         try (FaultyEchoServer silent = FaultyEchoServer.silentTcp()) {
-            socketkit = SocketKitProcess.start("send", silent.endpoint(), "hi", "--no-half-close", "--timeout", "1s");
-            socketkit.assertRefused(3, "no reply from " + silent.endpoint() + " within 1s");
+            // Long enough that a loaded machine has sent "hi" before it runs out: the wait for a reply is what times out.
+            socketkit = SocketKitProcess.start("send", silent.endpoint(), "hi", "--no-half-close", "--timeout", "3s");
+            socketkit.assertRefused(3, "no reply from " + silent.endpoint() + " within 3s");
         }
     }
 
@@ -342,8 +343,9 @@ class SendCommandIT {
         try (ServerSocket silent = new ServerSocket()) {
             silent.bind(new InetSocketAddress("127.0.0.1", 0));
             String endpoint = "tcp://127.0.0.1:" + silent.getLocalPort();
-            socketkit = SocketKitProcess.start("send", endpoint, "hi", "--timeout", "300ms");
-            String line = socketkit.assertRefused(3, "no reply from " + endpoint + " within 300ms");
+            // Long enough that a loaded machine has sent "hi" before it runs out: the wait for a reply is what times out.
+            socketkit = SocketKitProcess.start("send", endpoint, "hi", "--timeout", "3s");
+            String line = socketkit.assertRefused(3, "no reply from " + endpoint + " within 3s");
             assertFalse(line.contains("-1"), line);
         }
     }
