@@ -87,6 +87,6 @@ final class InboxHandler extends ChannelInboundHandlerAdapter {
     }
 
     private ClientException closed() {
-        return new ClientException(ClientException.Reason.CLOSED, endpoint + " closed the connection", null);
+        return Failures.closed(endpoint, null);
     }
 }
