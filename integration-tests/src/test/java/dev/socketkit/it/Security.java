@@ -1,10 +1,13 @@
 package dev.socketkit.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.socketkit.junit.TestCertificates;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.transport.Endpoint;
 import java.io.IOException;
 import java.time.Duration;
+import javax.net.ssl.SSLSession;
 
 /**
  * Whether a stream test talks plain bytes or TLS: the third dimension of the transport matrix, after the transport and
@@ -28,6 +31,15 @@ enum Security {
     /** {@code config} as this security has it: with the test run's certificate for {@link #TLS}. */
     ServerConfig applyTo(ServerConfig config) {
         return this == TLS ? config.withTls(TestCertificates.serverTls()) : config;
+    }
+
+    /**
+     * Checks that {@code connection} speaks this security: TLS 1.3 for {@link #TLS}, no TLS at all for {@link #PLAIN}.
+     * A body run over TLS that never did TLS would pass for nothing.
+     */
+    void assertSpokenBy(StreamConnection connection) {
+        String spoken = connection.tlsSession().map(SSLSession::getProtocol).orElse("no TLS");
+        assertEquals(this == TLS ? TLS_1_3 : "no TLS", spoken, "the connection's security");
     }
 
     /** Connects to {@code endpoint}, TLS handshake included, with {@link StreamClient#PATIENCE}. */

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
 
 /**
  * A test's stream connection to a server, plain ({@link StreamClient}) or TLS ({@link TlsStreamClient}), so that one
@@ -26,6 +28,11 @@ interface StreamConnection extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /** {@return the TLS session of a TLS connection, once its handshake is done; empty for a plain one} */
+    default Optional<SSLSession> tlsSession() {
+        return Optional.empty();
+    }
 
     /** Writes all of {@code bytes}. */
     default void write(byte[] bytes) throws IOException {

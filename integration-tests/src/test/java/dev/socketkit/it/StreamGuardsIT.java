@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.codec.Framing;
+import dev.socketkit.junit.TestCertificates;
 import dev.socketkit.server.Guard;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
@@ -22,6 +23,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +39,12 @@ class StreamGuardsIT {
     private static final Duration SHORT = Duration.ofMillis(300);
 
     private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    /**
+     * The TLS handshake timeout of the stalling tests: long beside the few milliseconds a handshake takes here, so that
+     * the good clients' handshakes never run into it, and short enough for six runs.
+     */
+    private static final Duration HANDSHAKE = Duration.ofSeconds(2);
 
     @TempDir
     Path directory;
@@ -196,6 +205,53 @@ class StreamGuardsIT {
                     1,
                     server.stats().count(Guard.CONNECTION_LIMIT),
                     server.stats().summary());
+        }
+    }
+
+    /**
+     * Three peers that hold a TLS connection without finishing its handshake: one sends nothing, one half a
+     * ClientHello, one a whole ClientHello, reads the server's answer and goes silent. Each is closed when its time
+     * runs out and counted once as a TLS failure; meanwhile a new client's handshake and echo go through, and a
+     * connection whose handshake was done before them goes on after they are gone, though open longer than the timeout.
+     */
+    @TransportAndStreamKindTest
+    void tlsHandshakesThatStallAreClosedWhenTheirTimeRunsOutWhileOthersAreServed(Transport transport, SocketKind kind)
+            throws Exception {
+        Transports.assumeCarries(transport, kind);
+        ServerConfig config = Security.TLS.applyTo(ServerConfig.defaults()
+                .withEndpoint(Endpoints.of(kind, directory))
+                .withTlsHandshakeTimeout(HANDSHAKE));
+        try (Server server = Transports.start(transport, config);
+                StreamConnection before = Security.TLS.connect(server.endpoint(), PATIENCE)) {
+            Security.TLS.assertSpokenBy(before);
+            byte[] hello = TlsStreamClient.clientHello(server.endpoint(), TestCertificates.sslContext());
+            try (StreamClient silent = StreamClient.connect(server.endpoint(), PATIENCE);
+                    StreamClient halfHello = StreamClient.connect(server.endpoint(), PATIENCE);
+                    StreamClient stalled = StreamClient.connect(server.endpoint(), PATIENCE)) {
+                halfHello.write(Arrays.copyOf(hello, hello.length / 2));
+                stalled.write(hello);
+                assertTrue(stalled.read() >= 0, "the server should answer a whole ClientHello");
+                try (StreamConnection during = Security.TLS.connect(server.endpoint(), PATIENCE)) {
+                    Security.TLS.assertSpokenBy(during);
+                    during.write(Text.bytes("during"));
+                    assertEquals("during", Text.string(during.readExactly(6)));
+                }
+                // The handshake and echo take milliseconds; the stallers have seconds: they are still waiting.
+                assertEquals(
+                        0,
+                        server.stats().count(Guard.TLS_FAILURE),
+                        server.stats().summary());
+                for (StreamClient staller : List.of(silent, halfHello, stalled)) {
+                    staller.readUntilClosed(64 * 1024); // the stalled one's only: the rest of the server's flight
+                }
+            }
+            ServerStats stats =
+                    Poll.stats(server, s -> s.count(Guard.TLS_FAILURE) == 3 && s.openConnections() == 1, PATIENCE);
+            assertEquals(3, stats.count(Guard.TLS_FAILURE), stats.summary());
+            assertEquals(1, stats.openConnections(), stats.summary());
+            before.write(Text.bytes("after"));
+            assertEquals("after", Text.string(before.readExactly(5)), "a connection past its handshake stays");
+            assertEquals(3, server.stats().count(Guard.TLS_FAILURE), "each staller counted once");
         }
     }
 

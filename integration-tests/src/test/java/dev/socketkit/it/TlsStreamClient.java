@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -82,6 +83,28 @@ final class TlsStreamClient implements StreamConnection {
     /** {@return the session: the protocol and cipher agreed, the server's certificates} */
     SSLSession session() {
         return engine.getSession();
+    }
+
+    @Override
+    public Optional<SSLSession> tlsSession() {
+        return Optional.of(session());
+    }
+
+    /**
+     * The first message of a handshake with {@code endpoint}, a ClientHello as this client sends it, for a peer that
+     * sends it and then stalls, or sends only part of it.
+     */
+    static byte[] clientHello(Endpoint endpoint, SSLContext trust) throws SSLException {
+        SSLEngine engine = trust.createSSLEngine(
+                endpoint.kind() == SocketKind.UNIX ? "localhost" : endpoint.host(),
+                endpoint.kind() == SocketKind.UNIX ? -1 : endpoint.port());
+        engine.setUseClientMode(true);
+        ByteBuffer hello = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.beginHandshake();
+        engine.wrap(NOTHING, hello);
+        byte[] bytes = new byte[hello.flip().remaining()];
+        hello.get(bytes);
+        return bytes;
     }
 
     private void handshake() throws IOException {

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -119,10 +121,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 LOG.warn("closing {}: {}{}", peer, SocketFailures.describeResource(cause), more);
             }
         } else if (TlsFailures.isTls(cause)) {
-            String more = guards.acted(Guard.TLS_FAILURE);
-            if (more != null) {
-                LOG.warn("{}; closed{}", TlsFailures.describe(peer, cause), more);
-            }
+            tlsFailed(peer, cause);
         } else if (cause instanceof TooLongFrameException) {
             String more = guards.line(GuardLog.Line.BAD_FRAME);
             if (more != null) {
@@ -141,6 +140,29 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             listener.handlerFailed(ProxyProtocol.clientAddress(ctx.channel()), cause);
         }
         ctx.close();
+    }
+
+    /**
+     * Counts and logs the failure of {@code engine}'s handshake if it ran out of time ({@link
+     * ServerConfig#tlsHandshakeTimeout()}). The engine closes such a connection itself and fires no exception down the
+     * pipeline, only a failed handshake future: without this the timeout would close connections unseen. Any other
+     * failed handshake comes as an exception too, and is counted there, once.
+     */
+    void watchHandshake(Channel channel, SslHandler engine) {
+        engine.handshakeFuture().addListener(done -> {
+            if (done.cause() instanceof SslHandshakeTimeoutException timedOut) {
+                counters.failures.increment();
+                tlsFailed(Peers.describe(channel), timedOut);
+            }
+        });
+    }
+
+    /** Counts a TLS failure under its guard, and logs it in the one line its cause gets (at most one a second). */
+    private void tlsFailed(String peer, Throwable cause) {
+        String more = guards.acted(Guard.TLS_FAILURE);
+        if (more != null) {
+            LOG.warn("{}; closed{}", TlsFailures.describe(peer, cause), more);
+        }
     }
 
     /**

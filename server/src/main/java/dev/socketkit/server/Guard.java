@@ -21,7 +21,8 @@ public enum Guard {
     ACCEPT_FAILED("failed accepts"),
     /**
      * A TLS connection failed: its handshake was refused (no shared version or cipher, a client certificate missing or
-     * untrusted, not TLS at all) or did not finish within 10 seconds, or a record did not decrypt.
+     * untrusted, not TLS at all) or was not complete within {@link ServerConfig#tlsHandshakeTimeout()}, or a record did
+     * not decrypt.
      */
     TLS_FAILURE("TLS failures"),
     /**

@@ -86,6 +86,7 @@ public final class ServerConfig {
     private final Duration proxyHeaderTimeout;
     private final Duration drainDelay;
     private final int listeners;
+    private final Duration tlsHandshakeTimeout;
 
     private ServerConfig(Draft draft) {
         this.kind = Objects.requireNonNull(draft.kind, "kind");
@@ -117,6 +118,7 @@ public final class ServerConfig {
         if (listeners < 1 || listeners > MAX_LISTENERS) {
             throw new IllegalArgumentException("listener count " + listeners + " is out of range 1-" + MAX_LISTENERS);
         }
+        this.tlsHandshakeTimeout = checkTimeout("TLS handshake timeout", draft.tlsHandshakeTimeout);
         if (unixMode != null && (unixMode < 0 || unixMode > 0777)) {
             throw new IllegalArgumentException(
                     "unix socket mode " + Integer.toOctalString(unixMode) + " is out of range 0-777 (octal)");
@@ -156,7 +158,8 @@ public final class ServerConfig {
      *
      * <p>Protected as HAProxy and inetd protect their servers, wherever that cannot hurt a well-behaved peer: a stream
      * connection closes after 5 minutes without traffic, 30 seconds inside one frame, or 30 seconds unable to take
-     * writes; at most {@link #defaultMaxConnections()} are open at once; datagrams that could start a loop between
+     * writes, and a TLS connection whose handshake is not done within 10 seconds; at most {@link
+     * #defaultMaxConnections()} are open at once; datagrams that could start a loop between
      * servers are never answered, and off loopback each source gets 1,000 answers a second and at most three times the
      * bytes it sent.
      *
@@ -184,6 +187,7 @@ public final class ServerConfig {
         draft.writeTimeout = Duration.ofSeconds(30);
         draft.maxConnections = defaultMaxConnections();
         draft.proxyHeaderTimeout = Duration.ofSeconds(5);
+        draft.tlsHandshakeTimeout = Duration.ofSeconds(10);
         return new ServerConfig(draft);
     }
 
@@ -421,6 +425,18 @@ public final class ServerConfig {
     }
 
     /**
+     * {@return how long a TLS connection has to complete its handshake; {@link #NO_TIMEOUT} for ever} 10 seconds unless
+     * set, as Netty's {@code SslHandler} has it: a client's handshake takes a round trip or two, so only a peer that
+     * connects and sends nothing, sends part of its hello, or stops in the middle takes longer, holding a connection
+     * (and a descriptor) it never uses. Such a connection is closed, counted as {@link Guard#TLS_FAILURE} and logged
+     * with the other TLS failures. A connection's time starts once it is accepted (on a server that takes the PROXY
+     * protocol, once its header is in), and stops mattering once the handshake is done. Only with {@link #tls()}.
+     */
+    public Duration tlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    /**
      * {@return whether every stream connection must begin with a PROXY protocol header, v1 or v2, as a proxy such as
      * HAProxy sends with {@code send-proxy} or {@code send-proxy-v2}} The client's address is then the header's: in
      * logs, in the {@link ServerListener}'s calls, in a blocking handler's {@link Request#peer()}, and to a handler of
@@ -520,6 +536,17 @@ public final class ServerConfig {
      */
     public ServerConfig withProxyHeaderTimeout(Duration newTimeout) {
         return edit(draft -> draft.proxyHeaderTimeout = newTimeout);
+    }
+
+    /**
+     * A copy that closes a TLS connection whose handshake is not complete within {@code newTimeout} (when {@link
+     * #tls()} is on); see {@link #tlsHandshakeTimeout()}.
+     *
+     * @param newTimeout not negative; {@link #NO_TIMEOUT} for none
+     * @return the copy
+     */
+    public ServerConfig withTlsHandshakeTimeout(Duration newTimeout) {
+        return edit(draft -> draft.tlsHandshakeTimeout = newTimeout);
     }
 
     /**
@@ -763,6 +790,11 @@ public final class ServerConfig {
                     .append(timeoutText(proxyHeaderTimeout))
                     .append(", ");
         }
+        if (tls().isPresent()) {
+            guards.append("TLS handshake within ")
+                    .append(timeoutText(tlsHandshakeTimeout))
+                    .append(", ");
+        }
         guards.append("idle timeout ").append(timeoutText(idleTimeout));
         if (framing.kind() != Framing.Kind.RAW) {
             guards.append(", frame timeout ").append(timeoutText(frameTimeout));
@@ -826,6 +858,7 @@ public final class ServerConfig {
         Duration proxyHeaderTimeout;
         Duration drainDelay;
         int listeners;
+        Duration tlsHandshakeTimeout;
 
         Draft() {}
 
@@ -856,6 +889,7 @@ public final class ServerConfig {
             proxyHeaderTimeout = from.proxyHeaderTimeout;
             drainDelay = from.drainDelay;
             listeners = from.listeners;
+            tlsHandshakeTimeout = from.tlsHandshakeTimeout;
         }
     }
 }

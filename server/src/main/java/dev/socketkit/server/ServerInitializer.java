@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.apache.logging.log4j.LogManager;
@@ -37,6 +38,7 @@ final class ServerInitializer {
     final ConnectionLimit limit;
     private final ServerTls tls;
     private final boolean deadlines;
+    private final long handshakeTimeoutMillis;
 
     /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
     ServerInitializer(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
@@ -62,6 +64,7 @@ final class ServerInitializer {
         this.datagramFailures = new DatagramFailures(counters, config.listener(), guards);
         this.limit = new ConnectionLimit(config.maxConnections(), guards);
         this.deadlines = ConnectionDeadlines.anyIn(config);
+        this.handshakeTimeoutMillis = config.tlsHandshakeTimeout().toMillis();
     }
 
     /**
@@ -99,8 +102,8 @@ final class ServerInitializer {
 
     /**
      * Adds a stream connection's handlers, in order: the PROXY header's decoder and handler (when the server takes the
-     * PROXY protocol; they leave once the header is in, which comes before any TLS), TLS (when on: the engine, then
-     * {@link TlsEndOfInput}), byte counter (of decrypted bytes), deadlines (unless every timeout is off), frame codec,
+     * PROXY protocol; they leave once the header is in, which comes before any TLS), TLS (when on: the engine, with its
+     * handshake timeout, then {@link TlsEndOfInput}), byte counter (of decrypted bytes), deadlines (unless every timeout is off), frame codec,
      * frame counter (one counter of both when the framing is raw and has no codec), message log (DEBUG only), the
      * server's handler, and the connection handler. The header's bytes are not counted: they are the proxy's, not the
      * client's.
@@ -110,7 +113,10 @@ final class ServerInitializer {
             ProxyHeaderHandler.addTo(pipeline, config, guards, connection);
         }
         if (tls != null) {
-            pipeline.addLast(TLS_HANDLER, tls.newHandler(pipeline.channel().alloc()));
+            SslHandler engine = tls.newHandler(pipeline.channel().alloc());
+            engine.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+            connection.watchHandshake(pipeline.channel(), engine);
+            pipeline.addLast(TLS_HANDLER, engine);
             pipeline.addLast(new TlsEndOfInput());
         }
         boolean raw = config.framing().kind() == Framing.Kind.RAW;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketSetting;
+import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.OpenFiles;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
@@ -197,6 +198,25 @@ class ServerConfigTest {
         assertEquals(Duration.ofMillis(500), proxied.proxyHeaderTimeout());
         assertTrue(proxied.describeGuards().startsWith("PROXY header within 500ms, "), proxied.describeGuards());
         assertThrows(IllegalArgumentException.class, () -> defaults.withProxyHeaderTimeout(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void aTlsHandshakeIsDueWithinTenSecondsAndTheGuardIsNamedWithTls() {
+        assertEquals(Duration.ofSeconds(10), defaults.tlsHandshakeTimeout());
+        ServerConfig tls = defaults.withEndpoint(Endpoint.tcp("0.0.0.0", 0))
+                .withMaxConnections(100)
+                .withTls(TlsConfig.selfSigned())
+                .withTlsHandshakeTimeout(Duration.ofMillis(1500));
+        assertEquals(Duration.ofMillis(1500), tls.tlsHandshakeTimeout());
+        assertEquals(
+                "TLS handshake within 1500ms, idle timeout 5m, write timeout 30s, at most 100 connections",
+                tls.describeGuards());
+        assertEquals(
+                "TLS handshake within none, idle timeout 5m, write timeout 30s, at most 100 connections",
+                tls.withTlsHandshakeTimeout(ServerConfig.NO_TIMEOUT).describeGuards());
+        IllegalArgumentException negative = assertThrows(
+                IllegalArgumentException.class, () -> defaults.withTlsHandshakeTimeout(Duration.ofSeconds(-1)));
+        assertEquals("TLS handshake timeout PT-1S is negative", negative.getMessage());
     }
 
     @Test

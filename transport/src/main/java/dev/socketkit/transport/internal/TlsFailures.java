@@ -1,10 +1,12 @@
 package dev.socketkit.transport.internal;
 
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -51,6 +53,11 @@ public final class TlsFailures {
         NOT_TLS,
         /** The peer closed the connection in the middle of the handshake, without saying why. */
         CLOSED,
+        /**
+         * The handshake was not complete in time: the peer sent nothing, part of a message, or stopped in the middle
+         * (Netty's {@code SslHandshakeTimeoutException}).
+         */
+        TIMED_OUT,
         /** Anything else. */
         OTHER
     }
@@ -64,6 +71,8 @@ public final class TlsFailures {
             "No (?:subject alternative DNS name|subject alternative names matching IP address|name) ?(?:matching )?"
                     + "(\\S+?)\\.? found");
     private static final Pattern NOT_SSL_HEX = Pattern.compile("not an SSL/TLS record: ([0-9a-fA-F]+)");
+    // Netty's SslHandler: "handshake timed out after 10000ms".
+    private static final Pattern TIMED_OUT_AFTER = Pattern.compile("timed out after (\\d{1,18})ms");
 
     private TlsFailures() {}
 
@@ -84,6 +93,9 @@ public final class TlsFailures {
             }
             if (cause instanceof NotSslRecordException) {
                 return Kind.NOT_TLS;
+            }
+            if (cause instanceof SslHandshakeTimeoutException) {
+                return Kind.TIMED_OUT;
             }
             if (cause instanceof CertificateExpiredException) {
                 return Kind.EXPIRED;
@@ -186,6 +198,7 @@ public final class TlsFailures {
             }
             case NOT_TLS -> endpoint + " is not speaking TLS" + sample(failure);
             case CLOSED -> endpoint + " closed the connection during the TLS handshake";
+            case TIMED_OUT -> describeTimeout(endpoint, handshakeTimeout(failure));
             case OTHER -> endpoint + ": TLS handshake failed: " + rootMessage(failure) + alertSuffix(failure);
         };
     }
@@ -232,6 +245,26 @@ public final class TlsFailures {
             }
         }
         return "";
+    }
+
+    /**
+     * The one line for a TLS handshake that was not complete in time, on either side: {@code /127.0.0.1:50312: TLS
+     * handshake not complete within 10s}.
+     *
+     * @param endpoint the peer, as the user gave it or as the server saw it connect
+     * @param limit the time the handshake had; null if not known
+     * @return the line, without a trailing newline
+     */
+    public static String describeTimeout(String endpoint, Duration limit) {
+        return endpoint + ": TLS handshake not complete"
+                + (limit == null ? " in time" : " within " + Durations.format(limit));
+    }
+
+    /** The time the handshake had, as Netty's timeout gives it in milliseconds; null if its message does not say. */
+    private static Duration handshakeTimeout(Throwable failure) {
+        SslHandshakeTimeoutException timedOut = find(failure, SslHandshakeTimeoutException.class);
+        Matcher millis = TIMED_OUT_AFTER.matcher(String.valueOf(timedOut.getMessage()));
+        return millis.find() ? Duration.ofMillis(Long.parseLong(millis.group(1))) : null;
     }
 
     private static String expectedName(Throwable failure) {

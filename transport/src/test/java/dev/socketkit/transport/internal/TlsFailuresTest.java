@@ -17,11 +17,13 @@ import dev.socketkit.transport.internal.TlsLoopback.Outcome;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -418,6 +420,31 @@ class TlsFailuresTest {
                                     + " only)",
                             TlsFailures.describe(
                                     "tcp://client", s.nextHandshake().failure())));
+        }
+    }
+
+    /** A client that connects and sends nothing, past the server's handshake timeout: Netty's own exception. */
+    @ParameterizedTest(name = "server {0}")
+    @EnumSource(
+            value = TlsEngine.class,
+            names = {"JDK", "OPENSSL"})
+    void aSilentClientPastTheHandshakeTimeout(TlsEngine serverEngine) throws Exception {
+        assumeAvailable(serverEngine);
+        ServerTls tls = ServerTls.start(identity(GOOD).withEngine(serverEngine), null);
+        try (TlsLoopback.Server s = loopback.server(allocator -> {
+                    SslHandler handler = tls.newHandler(allocator);
+                    handler.setHandshakeTimeoutMillis(200);
+                    return handler;
+                });
+                TlsLoopback.Client c = loopback.connect(s.port(), null)) {
+            Throwable failure = s.nextHandshake().failure();
+            assertTrue(c.channel.closeFuture().await(5, TimeUnit.SECONDS), "the server should close the connection");
+            assertAll(
+                    () -> assertEquals(Kind.TIMED_OUT, TlsFailures.kind(failure)),
+                    () -> assertTrue(TlsFailures.isTls(failure), failure::toString),
+                    () -> assertEquals(
+                            "tcp://client: TLS handshake not complete within 200ms",
+                            TlsFailures.describe("tcp://client", failure)));
         }
     }
 
