@@ -101,6 +101,9 @@ public final class Client implements AutoCloseable {
      * @throws ClientException if the connection fails: refused, no such socket file, host not found, timed out
      */
     public static Client connect(ClientConfig config) {
+        // Connecting and the TLS handshake share the one connect timeout: a server that accepts and never answers the
+        // hello is given up on when connecting would have been.
+        long started = System.nanoTime();
         config.validate();
         Endpoint endpoint = config.endpoint();
         SocketKind kind = endpoint.kind();
@@ -133,6 +136,9 @@ public final class Client implements AutoCloseable {
                             if (tlsContext != null) {
                                 tlsHandler.set(TlsContexts.newClientHandler(
                                         tlsContext, tls, ch.alloc(), tlsHost(endpoint), tlsPort(endpoint)));
+                                // Off: awaitHandshake keeps the time, the connect timeout's; Netty's 10 s would cut
+                                // a longer one short, and fail it as a TLS failure rather than a timeout.
+                                tlsHandler.get().setHandshakeTimeoutMillis(0);
                                 ch.pipeline().addLast(TLS_HANDLER, tlsHandler.get());
                                 ch.pipeline().addLast(new TlsEndOfInput());
                             }
@@ -166,7 +172,7 @@ public final class Client implements AutoCloseable {
                 throw Failures.describe(name, connected.cause());
             }
             if (tlsContext != null) {
-                awaitHandshake(tlsHandler.get(), connected.channel(), config, tls, name);
+                awaitHandshake(tlsHandler.get(), connected.channel(), started, config, tls, name);
             }
             return new Client(config, transport, group, connected.channel(), inbox, ownSocketFile);
         } catch (RuntimeException e) {
@@ -200,15 +206,24 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Waits for the TLS handshake, within what is left of the connect timeout; a refused handshake is one line naming
-     * the endpoint and the cause.
+     * Waits for the TLS handshake for what is left of the connect timeout, which began at {@code started}; a refused
+     * handshake is one line naming the endpoint and the cause, one not done by then a timeout in the words a server
+     * uses for it.
      */
     private static void awaitHandshake(
-            SslHandler tls, Channel channel, ClientConfig config, TlsConfig tlsConfig, String name) {
+            SslHandler tls, Channel channel, long started, ClientConfig config, TlsConfig tlsConfig, String name) {
         io.netty.util.concurrent.Future<Channel> done = tls.handshakeFuture();
-        if (!done.awaitUninterruptibly(config.connectTimeout().toMillis() + 1000)) {
-            channel.close();
-            throw new ClientException(Reason.TIMED_OUT, "TLS handshake with " + name + " timed out", null);
+        long budget;
+        try {
+            budget = config.connectTimeout().toNanos();
+        } catch (ArithmeticException centuries) {
+            budget = Long.MAX_VALUE;
+        }
+        long left = Math.max(0, budget - (System.nanoTime() - started));
+        if (!done.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+            channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            throw new ClientException(
+                    Reason.TIMED_OUT, TlsFailures.describeTimeout(name, config.connectTimeout()), null);
         }
         if (!done.isSuccess()) {
             channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);

@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param bufferSize the most bytes one read returns, as {@code recv(N)}; 0 lets stream reads size themselves up to 64
  *     KiB and datagram reads take the largest datagram whole
  * @param socketOptions options set on the socket
- * @param connectTimeout how long a connect may take
+ * @param connectTimeout how long a connect may take, a TLS handshake included
  * @param readTimeout how long {@link Client#receive()} waits for a frame, and any other single wait
  * @param exchangeTimeout how long one whole exchange may take, however steadily data keeps coming: a {@link
  *     Client#request} (send, then the reply) or a {@link Client#receiveUntilClosed()}
@@ -61,7 +61,7 @@ public record ClientConfig(
      * @param io which transport carries the socket
      * @param bufferSize the most bytes one read returns, 0 to 64 MiB; 0 for automatic
      * @param socketOptions options set on the socket; copied
-     * @param connectTimeout how long a connect may take; positive
+     * @param connectTimeout how long a connect may take, a TLS handshake included; positive
      * @param readTimeout how long any single wait may take; positive
      * @param exchangeTimeout how long one whole exchange may take; positive
      * @param inboxLimit how many bytes of received frames are held before reading stops; positive
@@ -282,7 +282,7 @@ public record ClientConfig(
     /**
      * A copy with connect timeout {@code newTimeout}.
      *
-     * @param newTimeout how long a connect may take; positive
+     * @param newTimeout how long a connect may take, a TLS handshake included; positive
      * @return the copy
      */
     public ClientConfig withConnectTimeout(Duration newTimeout) {

@@ -12,16 +12,28 @@ import dev.socketkit.server.ServerListener;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Certificates;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** The client over TLS against a real server: pinned, refused, and talking to a plain server. */
+/**
+ * The client over TLS against a real server: pinned, refused, talking to a plain server, and to servers that accept
+ * the connection and never answer the handshake, or close in the middle of it.
+ */
+@Timeout(30)
 class ClientTlsTest {
     @Test
     void aPinnedClientEchoesKnowsItsSessionAndHalfClosesWithCloseNotify() {
@@ -90,6 +102,42 @@ class ClientTlsTest {
         }
     }
 
+    /**
+     * A server that accepts and reads, and never answers the ClientHello: connecting gives up when the connect timeout,
+     * which covers the handshake, runs out, as a timeout, in the words a TLS server uses for the same thing.
+     */
+    @Test
+    void aServerThatNeverAnswersTheHelloTimesOutWithinTheConnectTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // Reads until the client gives up and closes.
+            CompletableFuture<Integer> heard = acceptOne(silent, in -> in.readAllBytes().length);
+            Endpoint endpoint = Endpoint.parse("tls://127.0.0.1:" + silent.getLocalPort());
+            ClientConfig config = anyCertificate(endpoint).withConnectTimeout(Duration.ofMillis(700));
+            ClientException timedOut = assertThrows(ClientException.class, () -> Client.connect(config));
+            assertEquals(Reason.TIMED_OUT, timedOut.reason(), timedOut::getMessage);
+            assertEquals(endpoint + ": TLS handshake not complete within 700ms", timedOut.getMessage());
+            assertTrue(heard.get(10, TimeUnit.SECONDS) > 0, "the server should have read a ClientHello");
+        }
+    }
+
+    /**
+     * A server that reads the ClientHello and closes, without an alert: the client says it closed, at once, rather
+     * than waiting out its timeout and calling it one (the connection half-closes, so the FIN alone ends nothing).
+     */
+    @Test
+    void aServerThatClosesMidHandshakeIsSaidToHaveClosed() throws Exception {
+        try (ServerSocket closing = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> heard = acceptOne(closing, InputStream::read); // the hello's first byte; close
+            Endpoint endpoint = Endpoint.parse("tls://127.0.0.1:" + closing.getLocalPort());
+            // The test's own timeout ends it sooner, should the client wait for this one.
+            ClientConfig config = anyCertificate(endpoint).withConnectTimeout(Duration.ofMinutes(1));
+            ClientException closed = assertThrows(ClientException.class, () -> Client.connect(config));
+            assertEquals(Reason.TLS, closed.reason(), closed::getMessage);
+            assertEquals(endpoint + " closed the connection during the TLS handshake", closed.getMessage());
+            assertEquals(0x16, heard.get(10, TimeUnit.SECONDS), "a TLS handshake record");
+        }
+    }
+
     @Test
     void tlsOnADatagramEndpointIsRefusedBeforeConnecting() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ClientConfig.defaults()
@@ -97,6 +145,29 @@ class ClientTlsTest {
                 .withTls(TlsConfig.client())
                 .validate());
         assertTrue(refused.getMessage().contains("DTLS"), refused.getMessage());
+    }
+
+    /** What a peer that is not a TLS server does with its one connection, on another thread. */
+    private interface Reading {
+        int read(InputStream in) throws IOException;
+    }
+
+    /** Accepts one connection on {@code server}, reads from it as {@code reading} does, and closes it. */
+    private static CompletableFuture<Integer> acceptOne(ServerSocket server, Reading reading) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Socket accepted = server.accept()) {
+                return reading.read(accepted.getInputStream());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** A TLS client of {@code endpoint} whose handshake never gets as far as checking the certificate. */
+    private static ClientConfig anyCertificate(Endpoint endpoint) {
+        return ClientConfig.defaults()
+                .withEndpoint(endpoint)
+                .withTls(TlsConfig.client().withPin("00".repeat(32)));
     }
 
     private static ClientConfig pinned(Server server, Endpoint endpoint) {
