@@ -230,6 +230,7 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withSocketOption(setting);
         }
         config = tls.config(where).map(config::withTls).orElse(config);
+        config = tls.handshakeTimeout().map(config::withTlsHandshakeTimeout).orElse(config);
         config = orchestrator.apply(config, threads);
         try {
             return config.validate();

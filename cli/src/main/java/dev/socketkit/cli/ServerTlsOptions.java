@@ -1,14 +1,19 @@
 package dev.socketkit.cli;
 
+import dev.socketkit.server.ServerConfig;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.TlsEngine;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** {@code serve}'s TLS options: {@code --tls}, the certificate and key, client authentication, ALPN, the engine. */
+/**
+ * {@code serve}'s TLS options: {@code --tls}, the certificate and key, client authentication, ALPN, the engine, the
+ * handshake timeout.
+ */
 final class ServerTlsOptions {
     @Option(
             names = "--tls",
@@ -51,6 +56,13 @@ final class ServerTlsOptions {
                     + " directions on it, as TLS 1.2 does.")
     String engine;
 
+    @Option(
+            names = "--tls-handshake-timeout",
+            paramLabel = "DURATION",
+            description = "Close a connection whose TLS handshake is not complete within this: a peer that connects"
+                    + " and sends nothing, part of a hello, or stops mid-handshake (default: 10s; 0 or none: never).")
+    String handshakeTimeout;
+
     /**
      * The endpoint to listen on: a TCP endpoint shown as {@code tls://} when {@code --tls} is given.
      *
@@ -71,8 +83,8 @@ final class ServerTlsOptions {
      */
     Optional<TlsConfig> config(Endpoint where) {
         boolean on = tls || where.isTls();
-        String[] names = {"--cert", "--key", "--client-ca", "--alpn", "--tls-engine"};
-        Object[] values = {cert, key, clientCa, alpn, engine};
+        String[] names = {"--cert", "--key", "--client-ca", "--alpn", "--tls-engine", "--tls-handshake-timeout"};
+        Object[] values = {cert, key, clientCa, alpn, engine, handshakeTimeout};
         Options.requireTls(on, names, values);
         if (!on) {
             return Optional.empty();
@@ -86,5 +98,18 @@ final class ServerTlsOptions {
             }
         }
         return Optional.of(Options.tlsCommon(config, alpn, engine, TlsEngine.JDK));
+    }
+
+    /**
+     * {@code --tls-handshake-timeout}, if given: {@link ServerConfig#NO_TIMEOUT} for {@code 0} or {@code none}. Only
+     * after {@link #config}, which refuses it without TLS.
+     *
+     * @throws UsageException if it is not a duration
+     */
+    Optional<Duration> handshakeTimeout() {
+        return handshakeTimeout == null
+                ? Optional.empty()
+                : Optional.of(Options.timeout("--tls-handshake-timeout", handshakeTimeout)
+                        .orElse(ServerConfig.NO_TIMEOUT));
     }
 }

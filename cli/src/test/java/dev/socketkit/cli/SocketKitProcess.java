@@ -25,6 +25,7 @@ final class SocketKitProcess implements AutoCloseable {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+    static final int EXIT_TIMED_OUT = 3;
 
     // Generous: a JVM starts in about half a second, but a busy two-core build machine can take several.
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);

@@ -2,7 +2,10 @@ package dev.socketkit.cli;
 
 import static dev.socketkit.cli.SocketKitProcess.EXIT_FAILURE;
 import static dev.socketkit.cli.SocketKitProcess.EXIT_USAGE;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +138,49 @@ class TlsBadInputIT {
                         "--alpn",
                         ","),
                 bad(
+                        "serve: --tls-handshake-timeout without --tls",
+                        List.of("--tls-handshake-timeout needs --tls or a tls:// endpoint"),
+                        "serve",
+                        "echo",
+                        "tcp://127.0.0.1:0",
+                        "--tls-handshake-timeout",
+                        "5s"),
+                bad(
+                        "serve: a handshake timeout that is not a duration",
+                        List.of("--tls-handshake-timeout", "'soon' is not a duration", "e.g. 500ms", "0 or none"),
+                        "serve",
+                        "echo",
+                        "--tls",
+                        "tcp://127.0.0.1:0",
+                        "--tls-handshake-timeout",
+                        "soon"),
+                bad(
+                        "serve: a negative handshake timeout",
+                        List.of("--tls-handshake-timeout", "'-1s' is not a duration", "0 or none"),
+                        "serve",
+                        "echo",
+                        "tls://127.0.0.1:0",
+                        "--tls-handshake-timeout",
+                        "-1s"),
+                bad(
+                        "serve: a handshake timeout past the largest number",
+                        List.of("--tls-handshake-timeout", "'9999999999s' is not a duration"),
+                        "serve",
+                        "echo",
+                        "--tls",
+                        "tcp://127.0.0.1:0",
+                        "--tls-handshake-timeout",
+                        "9999999999s"),
+                bad(
+                        "serve: a handshake timeout on a datagram socket",
+                        List.of("--tls", "udp", "DTLS is not offered"),
+                        "serve",
+                        "echo",
+                        "--tls",
+                        "udp://127.0.0.1:0",
+                        "--tls-handshake-timeout",
+                        "5s"),
+                bad(
                         "send: --ca without --tls",
                         List.of("--ca needs --tls or a tls:// endpoint"),
                         "send",
@@ -242,6 +288,17 @@ class TlsBadInputIT {
                 .replace(GARBAGE, garbage.toString())
                 .replace(MISSING, dir.resolve("missing.pem").toString())
                 .replace(DIR, dir.toString());
+    }
+
+    /** serve's help names the handshake timeout beside the other TLS options, with its default. */
+    @Test
+    void serveHelpNamesTheHandshakeTimeout() {
+        StringWriter out = new StringWriter();
+        SocketKitCommand.newCommandLine(new PrintWriter(out), new PrintWriter(new StringWriter()))
+                .execute("serve", "--help");
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--tls-handshake-timeout=DURATION"), help);
+        assertTrue(help.contains("(default: 10s; 0 or none: never)"), help);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.socketkit.cli;
 
 import static dev.socketkit.cli.SocketKitProcess.EXIT_FAILURE;
 import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
+import static dev.socketkit.cli.SocketKitProcess.EXIT_TIMED_OUT;
 import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +13,18 @@ import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
 import io.netty.handler.ssl.OpenSsl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -159,6 +167,53 @@ class TlsCommandIT {
         assertEquals(EXIT_OK, agreed.exitValue(), agreed::toString);
         assertEquals(List.of("hi"), agreed.stdout());
         assertTrue(agreed.stderr().stream().anyMatch(text -> text.endsWith(", ALPN http/1.1")), agreed::toString);
+    }
+
+    /**
+     * A peer that connects and sends nothing is closed at {@code --tls-handshake-timeout}, with the TLS failures' one
+     * line naming the timeout, and counted in the totals. (That the others are served meanwhile, StreamGuardsIT checks:
+     * a send's first handshake in a cold JVM can take longer than these 300 ms.)
+     */
+    @Test
+    void aSilentPeerIsClosedAtTheHandshakeTimeoutInOneLineAndCounted() throws Exception {
+        SocketKitProcess serve = serve("echo", "-v", "--tls-handshake-timeout", "300ms");
+        String endpoint = serve.awaitListening(START_TIMEOUT);
+        try (Socket silent = new Socket(
+                InetAddress.getLoopbackAddress(), Endpoint.parse(endpoint).port())) {
+            silent.setSoTimeout((int) START_TIMEOUT.toMillis());
+            assertEquals(0, silent.getInputStream().readAllBytes().length, "closed, nothing sent to a silent peer");
+        }
+        String line = serve.awaitStderrLine(text -> text.contains("TLS handshake not"), START_TIMEOUT);
+        assertTrue(
+                line.matches(".* WARN .*/127\\.0\\.0\\.1:\\d+: TLS handshake not complete within 300ms; closed"), line);
+        serve.sigterm();
+        assertEquals(EXIT_OK, serve.awaitExit(SocketKitProcess.EXIT_TIMEOUT), serve::toString);
+        assertTrue(
+                serve.stderr().stream()
+                        .anyMatch(
+                                text -> text.contains("stopped " + endpoint + ": ") && text.contains("1 TLS failures")),
+                serve::toString);
+    }
+
+    /**
+     * send against a server that accepts the connection and never answers the ClientHello (a plain socket that only
+     * reads): it gives up when --timeout runs out, which covers the handshake, in one line, with the timeout's exit.
+     */
+    @Test
+    void sendGivesUpOnAServerThatNeverAnswersTheHelloAtItsTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Integer> heard = CompletableFuture.supplyAsync(() -> {
+                try (Socket accepted = silent.accept()) {
+                    return accepted.getInputStream().readAllBytes().length; // until send gives up and closes
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String endpoint = "tls://127.0.0.1:" + silent.getLocalPort();
+            children.socketkit("send", "--pin", "00".repeat(32), "--timeout", "1s", endpoint, "hello")
+                    .assertRefused(EXIT_TIMED_OUT, endpoint + ": TLS handshake not complete within 1s");
+            assertTrue(heard.get(10, TimeUnit.SECONDS) > 0, "the server should have read a ClientHello");
+        }
     }
 
     /** pingpong's connections shake hands once, before the load; connrate's each cycle, a full handshake each. */
