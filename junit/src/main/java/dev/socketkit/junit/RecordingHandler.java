@@ -39,15 +39,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class RecordingHandler extends ChannelInboundHandlerAdapter {
     private final Script script;
-    private final int connection;
     private final boolean datagram;
+
+    /** This connection's number, taken when it begins; 0 on a datagram socket. */
+    private int connection;
 
     /** Completes once every reaction started so far has run; only the event loop touches it. */
     private Future<?> tail;
 
-    RecordingHandler(Script script, int connection, boolean datagram) {
+    RecordingHandler(Script script, boolean datagram) {
         this.script = script;
-        this.connection = connection;
         this.datagram = datagram;
     }
 
@@ -60,6 +61,9 @@ final class RecordingHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         // A datagram socket becomes active when it binds: there is nobody to greet.
         if (!datagram) {
+            // Numbered now, not when accepted: behind the PROXY protocol a connection begins once its header is in,
+            // and one refused for its header never does.
+            connection = script.newConnection();
             react(ctx, script.greeting(), null, ProxyProtocol.clientAddress(ctx.channel()));
         }
         ctx.fireChannelActive();

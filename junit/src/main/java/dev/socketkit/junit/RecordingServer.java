@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * #setDefaultReaction default reaction}, which answers nothing unless changed. Enqueue before the client sends. A frame
  * is recorded before its reaction starts, so once a client has its answer, {@link #takeFrame()} has the frame at once.
  *
- * <p>The server runs on one event-loop thread, so connections are numbered in the order it accepts them, and a
+ * <p>The server runs on one event-loop thread, so connections are numbered in the order they begin (as accepted; on a
+ * server that takes the PROXY protocol, once their header is in, a connection refused for its header not at all), and a
  * reaction's delay blocks nothing (later reactions on the same connection wait for it, as answers from a server that
  * handles requests in order would). When a client shuts down its sending side, the connection stays open until the
  * reactions already started have run. Datagrams from an unbound Unix datagram socket cannot be answered; the server
@@ -66,8 +67,8 @@ public final class RecordingServer implements AutoCloseable {
 
     /**
      * Starts a recording server configured as {@code base} is (endpoint, framing, transport, buffer size, socket
-     * options, listener, shutdown timeout), with its own handler in place of {@code base}'s kind or handler, on one
-     * event-loop thread.
+     * options, guards, TLS, the PROXY protocol, listener, shutdown timeout), with its own handler in place of {@code
+     * base}'s kind or handler, on one event-loop thread.
      *
      * @param base the configuration to start from
      * @return the running server; close it to stop it
@@ -79,8 +80,7 @@ public final class RecordingServer implements AutoCloseable {
         Objects.requireNonNull(base, "base");
         Script script = new Script();
         boolean datagram = base.endpoint().kind().isDatagram();
-        ServerConfig config = base.withThreads(1)
-                .withHandler(() -> new RecordingHandler(script, datagram ? 0 : script.newConnection(), datagram));
+        ServerConfig config = base.withThreads(1).withHandler(() -> new RecordingHandler(script, datagram));
         return new RecordingServer(script, Server.start(config));
     }
 

@@ -19,7 +19,10 @@ final class Script {
     volatile Reaction defaultReaction = Reaction.drop();
     volatile Reaction greeting = Reaction.drop();
 
-    /** Numbers a new connection; called as the server accepts it, on its one event loop, so in accept order. */
+    /**
+     * Numbers a new connection; called as it begins (accepted, and behind the PROXY protocol its header in), on the
+     * server's one event loop, so in that order.
+     */
     int newConnection() {
         return connectionCount.incrementAndGet();
     }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@link RecordingServer}: a server that records every frame and answers from the test's script ({@code kind} is
  *       ignored);
  *   <li>{@link dev.socketkit.client.ClientConfig}: what a socketkit client needs to talk to the server: its endpoint,
- *       its framing and, with {@code tls = true}, trust in the test run's CA.
+ *       its framing and, with {@code tls = true}, trust in the test run's CA; never a PROXY header (see {@link
+ *       #proxyProtocol()}).
  * </ul>
  *
  * <p>With {@code tls = true} the server speaks TLS (1.3 and 1.2) with a certificate for {@code localhost}, {@code
@@ -51,6 +52,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *     try (Client client = Client.connect(server)) {   // trusts the run's CA, checks the host name
  *         assertEquals("hi\n", client.request("hi\n"));
  *     }
+ * }
+ * }</pre>
+ *
+ * <p>With {@code proxyProtocol = true} the server stands where HAProxy's backends do: a test of a client that sends
+ * PROXY headers (or of what a server does with the client one names) needs nothing more:
+ *
+ * <pre>{@code
+ * @Test
+ * void recordsTheClientBehindTheProxy(@SocketServer(proxyProtocol = true, framing = "line") RecordingServer server) {
+ *     server.enqueue(Reaction.reply("hi\n"));
+ *     // ... the proxy under test connects and sends "PROXY TCP4 203.0.113.9 127.0.0.1 4242 443\r\nhello\n"
+ *     assertEquals(new InetSocketAddress("203.0.113.9", 4242), server.takeFrame().peer());
  * }
  * }</pre>
  *
@@ -68,8 +81,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Servers are closed on every JUnit version from 5.10 on (checked on 5.10 and on the version socketkit builds with),
  * not only on 5.13 and later, which close every {@link AutoCloseable} of an extension store. A misused annotation (a
  * final field, an unsupported type, an unknown framing, framing on a datagram socket) fails the test with a {@link
- * org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the field or parameter. So does {@code tls =
- * true} on a datagram socket: DTLS is not offered.
+ * org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the field or parameter. So do {@code tls =
+ * true} on a datagram socket (DTLS is not offered) and {@code proxyProtocol = true} on one.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -103,4 +116,17 @@ public @interface SocketServer {
      * only (TCP, Unix stream); see {@link TestCertificates} for what trusts it.
      */
     boolean tls() default false;
+
+    /**
+     * {@return whether every connection must begin with a PROXY protocol header (v1 or v2), as behind HAProxy} Off by
+     * default. The server then takes the client from the header: a {@link RecordingServer} records the address the
+     * header names as each frame's {@link RecordedFrame#peer() peer}, the server's listener and logs name it too. A
+     * connection without a valid header within the server's default {@link
+     * dev.socketkit.server.ServerConfig#proxyHeaderTimeout() PROXY header timeout} (5 s), or whose first bytes cannot
+     * begin one, is closed and counted as {@link dev.socketkit.server.Guard#PROXY_HEADER}; a recording server neither
+     * numbers nor records it. The injected {@link dev.socketkit.client.ClientConfig} sends no header: a test asks for
+     * one, as the proxy in front would send it, with {@code config.withProxyHeader(ProxyVersion.V2)}. Stream sockets
+     * only; with {@code tls = true} the header comes first, in clear, as HAProxy's {@code send-proxy} sends it.
+     */
+    boolean proxyProtocol() default false;
 }

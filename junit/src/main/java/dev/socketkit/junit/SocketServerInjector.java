@@ -138,6 +138,7 @@ final class SocketServerInjector implements BeforeAllCallback, BeforeEachCallbac
                     .withEndpoint(annotation.tls() && socket == SocketKind.TCP ? endpoint.withTls(true) : endpoint)
                     .withFraming(FramingSpec.parse(annotation.framing()))
                     .withIo(Io.parse(annotation.io()))
+                    .withProxyProtocol(annotation.proxyProtocol())
                     // A test's server has no clients worth waiting for once the test is over.
                     .withShutdownTimeout(Duration.ZERO);
             return (annotation.tls() ? config.withTls(TestCertificates.serverTls()) : config).validate();

@@ -341,6 +341,11 @@ class SocketServerTest {
         void test(@SocketServer(socket = SocketKind.UDP, tls = true) ClientConfig config) {}
     }
 
+    static class ProxyProtocolOnDatagrams {
+        @Test
+        void test(@SocketServer(socket = SocketKind.UDP, proxyProtocol = true) Endpoint endpoint) {}
+    }
+
     @Test
     void misusesFailWithAConfigurationErrorNamingTheFieldOrParameter() {
         assertFailsWith(FinalField.class, "@SocketServer field FinalField.server must not be final");
@@ -360,6 +365,10 @@ class SocketServerTest {
                 TlsOnDatagrams.class,
                 "@SocketServer parameter 'config' of test(): tls = true needs a stream socket (TCP or UNIX), not UDP;"
                         + " DTLS for datagram sockets is not offered");
+        assertFailsWith(
+                ProxyProtocolOnDatagrams.class,
+                "@SocketServer parameter 'endpoint' of test(): the PROXY protocol applies to stream sockets (tcp, unix),"
+                        + " not udp");
     }
 
     private static void assertFailsWith(Class<?> testClass, String message) {
