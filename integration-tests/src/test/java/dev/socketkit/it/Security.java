@@ -49,8 +49,15 @@ enum Security {
 
     /** Connects to {@code endpoint}, TLS handshake included; each later call waits at most {@code patience}. */
     StreamConnection connect(Endpoint endpoint, Duration patience) throws IOException {
-        return this == TLS
-                ? TlsStreamClient.connect(endpoint, patience, TestCertificates.sslContext(), TLS_1_3)
-                : StreamClient.connect(endpoint, patience);
+        return connect(endpoint, patience, 0);
+    }
+
+    /**
+     * As {@link #connect(Endpoint, Duration)}, with a socket receive buffer of {@code receiveBufferSize} bytes (0: the
+     * system's), for a peer that backs up soon when it does not read.
+     */
+    StreamConnection connect(Endpoint endpoint, Duration patience, int receiveBufferSize) throws IOException {
+        StreamClient raw = StreamClient.connect(endpoint, patience, receiveBufferSize);
+        return this == TLS ? TlsStreamClient.over(raw, endpoint, TestCertificates.sslContext(), TLS_1_3) : raw;
     }
 }

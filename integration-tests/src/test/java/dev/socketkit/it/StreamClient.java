@@ -117,7 +117,8 @@ final class StreamClient implements StreamConnection {
      * SO_LINGER; the nearest is what a crash does, a close with no shutdown first: with the server's answer unread here,
      * the kernel makes the server's next read fail with ECONNRESET, and before that answer, its write fails (EPIPE).
      */
-    void reset() throws IOException {
+    @Override
+    public void reset() throws IOException {
         if (channel.getRemoteAddress() instanceof InetSocketAddress) {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         }

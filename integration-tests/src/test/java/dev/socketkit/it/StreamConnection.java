@@ -29,6 +29,12 @@ interface StreamConnection extends AutoCloseable {
     @Override
     void close() throws IOException;
 
+    /**
+     * Closes abruptly, as a crashed or impatient peer does, dropping whatever is unsent or unread: a reset on TCP (see
+     * {@link StreamClient#reset()} for Unix sockets); over TLS with no {@code close_notify} first.
+     */
+    void reset() throws IOException;
+
     /** {@return the TLS session of a TLS connection, once its handshake is done; empty for a plain one} */
     default Optional<SSLSession> tlsSession() {
         return Optional.empty();

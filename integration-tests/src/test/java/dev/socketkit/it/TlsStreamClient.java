@@ -61,6 +61,15 @@ final class TlsStreamClient implements StreamConnection {
      */
     static TlsStreamClient connect(Endpoint endpoint, Duration patience, SSLContext trust, String... protocols)
             throws IOException {
+        return over(StreamClient.connect(endpoint, patience), endpoint, trust, protocols);
+    }
+
+    /**
+     * Completes a handshake with {@code endpoint} over {@code raw}, a plain connection to it (one with a small
+     * receive buffer, say), offering only {@code protocols}; closes {@code raw} if the handshake fails.
+     */
+    static TlsStreamClient over(StreamClient raw, Endpoint endpoint, SSLContext trust, String... protocols)
+            throws IOException {
         // Over a Unix socket there is no host to check; a certificate for localhost is what such a server has.
         String host = endpoint.kind() == SocketKind.UNIX ? "localhost" : endpoint.host();
         SSLEngine engine = trust.createSSLEngine(host, endpoint.kind() == SocketKind.UNIX ? -1 : endpoint.port());
@@ -69,7 +78,6 @@ final class TlsStreamClient implements StreamConnection {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setProtocols(protocols);
         engine.setSSLParameters(parameters);
-        StreamClient raw = StreamClient.connect(endpoint, patience);
         TlsStreamClient client = new TlsStreamClient(raw, engine);
         try {
             client.handshake();
@@ -176,6 +184,12 @@ final class TlsStreamClient implements StreamConnection {
     @Override
     public void close() throws IOException {
         raw.close();
+    }
+
+    /** Resets the connection underneath, with no {@code close_notify}: as a TLS peer that crashed. */
+    @Override
+    public void reset() throws IOException {
+        raw.reset();
     }
 
     /** Wraps what it can of {@code bytes} (or a handshake or closing message) and sends it. Holds {@link #writing}. */
