@@ -43,18 +43,27 @@ class StartupIT {
         server.close();
     }
 
-    /** Runs {@code send ENDPOINT hi} with the class-loading log on; checks the exchange and returns the loaded classes. */
-    private List<String> sendLoading(String... jvmOptions) throws Exception {
-        Path log = dir.resolve("classes-" + jvmOptions.length + ".log");
-        List<String> options = new ArrayList<>(List.of(jvmOptions));
+    /**
+     * Runs {@code send ENDPOINT hi} with the class-loading log on, checks the exchange, and returns the log's lines:
+     * {@code [0.123s][info][class,load] io.netty.buffer.AllocateChunkEvent source: file:/...}.
+     */
+    private List<String> sendLogging(String... jvmOptions) throws Exception {
+        Path log = Files.createTempFile(dir, "classes-", ".log");
+        List<String> options = new ArrayList<>();
+        options.add("-Xlog:disable"); // no JVM warning on stdout or stderr, where the payload and errors go
+        options.addAll(List.of(jvmOptions));
         options.add("-Xlog:class+load=info:file=" + log);
         try (SocketKitProcess send = SocketKitProcess.startWithJvmOptions(options, "send", endpoint, "hi")) {
             assertEquals(SocketKitProcess.EXIT_OK, send.awaitExit(SocketKitProcess.EXIT_TIMEOUT), send::toString);
             assertEquals(List.of("hi"), send.stdout(), send::toString);
             assertEquals(List.of(), send.stderr(), send::toString);
         }
-        // "[0.123s][info][class,load] io.netty.buffer.AllocateChunkEvent source: ..."
-        return Files.readAllLines(log).stream()
+        return Files.readAllLines(log);
+    }
+
+    /** The names of the classes a {@code send} loaded. */
+    private List<String> sendLoading(String... jvmOptions) throws Exception {
+        return sendLogging(jvmOptions).stream()
                 .map(line -> line.replaceFirst("^.*\\[class,load\\] (\\S+).*$", "$1"))
                 .toList();
     }
@@ -73,5 +82,24 @@ class StartupIT {
 
         List<String> optedIn = sendLoading("-Dio.netty.jfr.enabled=true");
         assertTrue(nettyJfrEvents(optedIn), "-Dio.netty.jfr.enabled=true no longer turns the events on");
+    }
+
+    @Test
+    void theClassArchiveHoldsPicocli() throws Exception {
+        Path archive = dir.resolve("send.jsa");
+        sendLogging("-XX:ArchiveClassesAtExit=" + archive);
+        List<String> picocli = sendLogging("-XX:SharedArchiveFile=" + archive).stream()
+                .filter(line -> line.contains("] picocli."))
+                .toList();
+        assertFalse(picocli.isEmpty(), "send loaded no picocli class");
+        // A class compiled for Java 5, as picocli's jar is, is never archived: it is read from the jar every run.
+        List<String> unarchived = picocli.stream()
+                .filter(line -> !line.endsWith("source: shared objects file")
+                        && !line.endsWith("source: shared objects file (top)"))
+                .toList();
+        assertTrue(
+                unarchived.isEmpty(),
+                () -> unarchived.size() + " of " + picocli.size() + " picocli classes not from the archive, such as "
+                        + unarchived.get(0));
     }
 }
