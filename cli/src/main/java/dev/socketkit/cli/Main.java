@@ -33,8 +33,13 @@ public final class Main {
      * once, when its {@code PlatformDependent} class initialises, so this runs before any Netty class is touched.
      */
     static void quietNettyJfr() {
-        if (System.getProperty(NETTY_JFR) == null) {
-            System.setProperty(NETTY_JFR, "false");
+        setUnlessSet(NETTY_JFR, "false");
+    }
+
+    /** Sets a system property to {@code value} unless it is set already (the user's {@code -D} always wins). */
+    static void setUnlessSet(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
         }
     }
 }

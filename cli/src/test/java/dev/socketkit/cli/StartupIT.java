@@ -75,13 +75,28 @@ class StartupIT {
 
     @Test
     void leavesNettysJfrEventsOffUnlessTheUserTurnsThemOn() throws Exception {
-        List<String> byDefault = sendLoading();
-        assertTrue(byDefault.contains("io.netty.buffer.AdaptiveByteBufAllocator"), "the allocator ran");
+        // The events are the pooling allocator's, which serve uses; send has the plain one unless told otherwise.
+        String pooling = "-Dio.netty.allocator.type=adaptive";
+        List<String> byDefault = sendLoading(pooling);
+        assertTrue(byDefault.contains("io.netty.buffer.AdaptivePoolingAllocator"), "the pooling allocator ran");
         assertFalse(nettyJfrEvents(byDefault), "Netty's JFR event classes were loaded");
         assertFalse(byDefault.contains("jdk.jfr.internal.MetadataRepository"), "JFR's event registry started");
 
-        List<String> optedIn = sendLoading("-Dio.netty.jfr.enabled=true");
+        List<String> optedIn = sendLoading(pooling, "-Dio.netty.jfr.enabled=true");
         assertTrue(nettyJfrEvents(optedIn), "-Dio.netty.jfr.enabled=true no longer turns the events on");
+    }
+
+    @Test
+    void sendSetsUpNeitherThePoolingAllocatorNorTheLocale() throws Exception {
+        List<String> classes = sendLoading();
+        assertTrue(classes.contains("io.netty.buffer.UnpooledByteBufAllocator"), "the plain allocator ran");
+        assertFalse(classes.contains("io.netty.buffer.AdaptivePoolingAllocator"), "the pooling allocator ran");
+        // What a SimpleDateFormat sets up, once per simple logger, when the logger is to print the time of day.
+        assertFalse(classes.contains("java.text.DateFormatSymbols"), "the locale's date symbols were loaded");
+        assertFalse(classes.contains("sun.util.locale.provider.LocaleResources"), "the locale's resources were loaded");
+
+        List<String> asked = sendLoading("-Dio.netty.allocator.type=adaptive");
+        assertTrue(asked.contains("io.netty.buffer.AdaptivePoolingAllocator"), "the user's allocator choice was lost");
     }
 
     @Test
