@@ -8,10 +8,14 @@ import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,5 +120,32 @@ class StartupIT {
                 unarchived.isEmpty(),
                 () -> unarchived.size() + " of " + picocli.size() + " picocli classes not from the archive, such as "
                         + unarchived.get(0));
+    }
+
+    @Test
+    void noSocketkitClassConcatenatesThroughInvokedynamic() throws Exception {
+        List<Path> jars = new ArrayList<>(List.of(SocketKitProcess.jar()));
+        try (var lib = Files.list(SocketKitProcess.jar().resolveSibling("lib"))) {
+            lib.filter(jar -> jar.getFileName().toString().startsWith("socketkit-"))
+                    .forEach(jars::add);
+        }
+        List<String> spinning = new ArrayList<>();
+        int classes = 0;
+        for (Path jar : jars) {
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                for (ZipEntry entry : Collections.list(zip.entries())) {
+                    if (entry.getName().endsWith(".class")) {
+                        classes++;
+                        byte[] bytes = zip.getInputStream(entry).readAllBytes();
+                        // The bootstrap method an invokedynamic concatenation names in the constant pool.
+                        if (new String(bytes, StandardCharsets.ISO_8859_1).contains("makeConcatWithConstants")) {
+                            spinning.add(jar.getFileName() + "!" + entry.getName());
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(classes > 200, "too few classes read: " + classes + " in " + jars);
+        assertEquals(List.of(), spinning, "compiled without -XDstringConcat=inline");
     }
 }
