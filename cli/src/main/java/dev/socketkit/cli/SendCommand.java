@@ -118,9 +118,15 @@ final class SendCommand implements Callable<Integer> {
     @Mixin
     LoggingOptions logging;
 
+    /** Netty's choice of buffer allocator, read once when its buffer classes initialise. */
+    static final String NETTY_ALLOCATOR = "io.netty.allocator.type";
+
     @Override
     public Integer call() throws IOException {
         logging.applyForShortCommand();
+        // One connection for moments: Netty's default, pooling allocator lays out its size classes and magazines
+        // (40 ms of CPU, README "Start-up, measured") to hand out a few buffers, which plain ones serve as well.
+        Main.setUnlessSet(NETTY_ALLOCATOR, "unpooled");
         Logger log = LogManager.getLogger(SendCommand.class);
         List<String> messages = new ArrayList<>(arguments);
         Endpoint endpoint = tls.endpoint(

@@ -265,6 +265,9 @@ class SendCommandIT {
     void serverThatClosesWithoutAReplyExitsThree() throws Exception {
         try (ServerSocket closer = new ServerSocket()) {
             closer.bind(new InetSocketAddress("127.0.0.1", 0));
+            // accept() ignores JUnit's @Timeout: a send that never connects (one that failed at start) must not hang
+            // the build.
+            closer.setSoTimeout(20_000);
             String endpoint = "tcp://127.0.0.1:" + closer.getLocalPort();
             socketkit = SocketKitProcess.start("send", endpoint, "hi");
             try (Socket accepted = closer.accept()) {
@@ -317,6 +320,7 @@ class SendCommandIT {
     void connectionResetByTheServerExitsOne() throws Exception {
         try (ServerSocket rude = new ServerSocket()) {
             rude.bind(new InetSocketAddress("127.0.0.1", 0));
+            rude.setSoTimeout(20_000); // as above: accept() must not wait for a send that never connects
             socketkit = SocketKitProcess.start("send", "tcp://127.0.0.1:" + rude.getLocalPort(), "hi");
             try (Socket accepted = rude.accept()) {
                 accepted.setSoTimeout(10_000);

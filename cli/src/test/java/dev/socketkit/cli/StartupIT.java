@@ -1,0 +1,151 @@
+package dev.socketkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.Endpoint;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code socketkit send} loads on its way to the answer, read from the JVM's own class-loading log
+ * ({@code -Xlog:class+load}, written to a file so stdout stays the payload): the start-up work that
+ * {@code benchmarks/startup.sh} measured as worth leaving out stays out, and the output stays the same.
+ */
+@Timeout(60)
+class StartupIT {
+    @TempDir
+    Path dir;
+
+    private Server server;
+    private String endpoint;
+
+    @BeforeEach
+    void serve() {
+        server = Server.start(
+                ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoint.parse("tcp://127.0.0.1:0")));
+        endpoint = server.endpoint().toString();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /**
+     * Runs {@code send ENDPOINT hi} with the class-loading log on, checks the exchange, and returns the log's lines:
+     * {@code [0.123s][info][class,load] io.netty.buffer.AllocateChunkEvent source: file:/...}.
+     */
+    private List<String> sendLogging(String... jvmOptions) throws Exception {
+        Path log = Files.createTempFile(dir, "classes-", ".log");
+        List<String> options = new ArrayList<>();
+        options.add("-Xlog:disable"); // no JVM warning on stdout or stderr, where the payload and errors go
+        options.addAll(List.of(jvmOptions));
+        options.add("-Xlog:class+load=info:file=" + log);
+        try (SocketKitProcess send = SocketKitProcess.startWithJvmOptions(options, "send", endpoint, "hi")) {
+            assertEquals(SocketKitProcess.EXIT_OK, send.awaitExit(SocketKitProcess.EXIT_TIMEOUT), send::toString);
+            assertEquals(List.of("hi"), send.stdout(), send::toString);
+            assertEquals(List.of(), send.stderr(), send::toString);
+        }
+        return Files.readAllLines(log);
+    }
+
+    /** The names of the classes a {@code send} loaded. */
+    private List<String> sendLoading(String... jvmOptions) throws Exception {
+        return sendLogging(jvmOptions).stream()
+                .map(line -> line.replaceFirst("^.*\\[class,load\\] (\\S+).*$", "$1"))
+                .toList();
+    }
+
+    /** Netty's JFR events are its buffer allocator's: {@code AllocateChunkEvent}, {@code FreeBufferEvent}... */
+    private static boolean nettyJfrEvents(List<String> classes) {
+        return classes.stream().anyMatch(name -> name.startsWith("io.netty.buffer.") && name.endsWith("Event"));
+    }
+
+    @Test
+    void leavesNettysJfrEventsOffUnlessTheUserTurnsThemOn() throws Exception {
+        // The events are the pooling allocator's, which serve uses; send has the plain one unless told otherwise.
+        String pooling = "-Dio.netty.allocator.type=adaptive";
+        List<String> byDefault = sendLoading(pooling);
+        assertTrue(byDefault.contains("io.netty.buffer.AdaptivePoolingAllocator"), "the pooling allocator ran");
+        assertFalse(nettyJfrEvents(byDefault), "Netty's JFR event classes were loaded");
+        assertFalse(byDefault.contains("jdk.jfr.internal.MetadataRepository"), "JFR's event registry started");
+
+        List<String> optedIn = sendLoading(pooling, "-Dio.netty.jfr.enabled=true");
+        assertTrue(nettyJfrEvents(optedIn), "-Dio.netty.jfr.enabled=true no longer turns the events on");
+    }
+
+    @Test
+    void sendSetsUpNeitherThePoolingAllocatorNorTheLocale() throws Exception {
+        List<String> classes = sendLoading();
+        assertTrue(classes.contains("io.netty.buffer.UnpooledByteBufAllocator"), "the plain allocator ran");
+        assertFalse(classes.contains("io.netty.buffer.AdaptivePoolingAllocator"), "the pooling allocator ran");
+        // What a SimpleDateFormat sets up, once per simple logger, when the logger is to print the time of day.
+        assertFalse(classes.contains("java.text.DateFormatSymbols"), "the locale's date symbols were loaded");
+        assertFalse(classes.contains("sun.util.locale.provider.LocaleResources"), "the locale's resources were loaded");
+
+        List<String> asked = sendLoading("-Dio.netty.allocator.type=adaptive");
+        assertTrue(asked.contains("io.netty.buffer.AdaptivePoolingAllocator"), "the user's allocator choice was lost");
+    }
+
+    @Test
+    void theClassArchiveHoldsPicocli() throws Exception {
+        Path archive = dir.resolve("send.jsa");
+        sendLogging("-XX:ArchiveClassesAtExit=" + archive);
+        List<String> picocli = sendLogging("-XX:SharedArchiveFile=" + archive).stream()
+                .filter(line -> line.contains("] picocli."))
+                .toList();
+        assertFalse(picocli.isEmpty(), "send loaded no picocli class");
+        // A class compiled for Java 5, as picocli's jar is, is never archived: it is read from the jar every run.
+        List<String> unarchived = picocli.stream()
+                .filter(line -> !line.endsWith("source: shared objects file")
+                        && !line.endsWith("source: shared objects file (top)"))
+                .toList();
+        assertTrue(
+                unarchived.isEmpty(),
+                () -> unarchived.size() + " of " + picocli.size() + " picocli classes not from the archive, such as "
+                        + unarchived.get(0));
+    }
+
+    @Test
+    void noSocketkitClassConcatenatesThroughInvokedynamic() throws Exception {
+        List<Path> jars = new ArrayList<>(List.of(SocketKitProcess.jar()));
+        try (var lib = Files.list(SocketKitProcess.jar().resolveSibling("lib"))) {
+            lib.filter(jar -> jar.getFileName().toString().startsWith("socketkit-"))
+                    .forEach(jars::add);
+        }
+        List<String> spinning = new ArrayList<>();
+        int classes = 0;
+        for (Path jar : jars) {
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                for (ZipEntry entry : Collections.list(zip.entries())) {
+                    if (entry.getName().endsWith(".class")) {
+                        classes++;
+                        byte[] bytes = zip.getInputStream(entry).readAllBytes();
+                        // The bootstrap method an invokedynamic concatenation names in the constant pool.
+                        if (new String(bytes, StandardCharsets.ISO_8859_1).contains("makeConcatWithConstants")) {
+                            spinning.add(jar.getFileName() + "!" + entry.getName());
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(classes > 200, "too few classes read: " + classes + " in " + jars);
+        assertEquals(List.of(), spinning, "compiled without -XDstringConcat=inline");
+    }
+}
