@@ -164,6 +164,52 @@ class ArchiveIT {
         }
     }
 
+    /**
+     * On Java 22 and newer the JVM warns, in four lines on stderr, when a class-path library loads native code, as Netty
+     * does for epoll in every command; the launcher grants the class path native access there, so stderr holds only
+     * socketkit's own line.
+     */
+    @Test
+    void aJava22OrNewerPrintsNoNativeAccessWarnings() throws Exception {
+        Path jdk = newestJdkFrom(22);
+        assumeTrue(jdk != null, "no Java 22 or newer under /usr/lib/jvm");
+        Map<String, String> environment = environment(tools);
+        environment.put("JAVA_HOME", jdk.toString());
+        Result refused = run(environment, launcher, "send", "tcp://127.0.0.1:1", "x");
+        assertEquals(1, refused.exit(), refused::toString);
+        assertEquals("socketkit: connection refused: tcp://127.0.0.1:1\n", refused.stderr(), refused::toString);
+    }
+
+    /** The JDK under /usr/lib/jvm whose release file names the highest Java at or above {@code major}, or null. */
+    private static Path newestJdkFrom(int major) throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        Path newest = null;
+        int best = major - 1;
+        try (Stream<Path> homes = Files.list(jvms)) {
+            for (Path home : (Iterable<Path>) homes::iterator) {
+                Path release = home.resolve("release");
+                if (!Files.isRegularFile(release) || !Files.isExecutable(home.resolve("bin/java"))) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(release)) {
+                    if (line.startsWith("JAVA_VERSION=")) {
+                        String version =
+                                line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                        int found = Integer.parseInt(version.split("[^0-9]", 2)[0]);
+                        if (found > best) {
+                            best = found;
+                            newest = home;
+                        }
+                    }
+                }
+            }
+        }
+        return newest;
+    }
+
     @Test
     void followsItsSymlinksWithLsWhereThereIsNoReadlink() throws Exception {
         List<String> names = new ArrayList<>(TOOLS);
