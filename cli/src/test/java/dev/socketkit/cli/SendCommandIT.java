@@ -255,7 +255,8 @@ class SendCommandIT {
     @Test
     void noHalfCloseAgainstASilentServerExitsThree() throws Exception {
         try (FaultyEchoServer silent = FaultyEchoServer.silentTcp()) {
-            // Long enough that a loaded machine has sent "hi" before it runs out: the wait for a reply is what times out.
+            // Long enough that a loaded machine has sent "hi" before it runs out: the wait for a reply is what times
+            // out.
             socketkit = SocketKitProcess.start("send", silent.endpoint(), "hi", "--no-half-close", "--timeout", "3s");
             socketkit.assertRefused(3, "no reply from " + silent.endpoint() + " within 3s");
         }
@@ -347,7 +348,8 @@ class SendCommandIT {
         try (ServerSocket silent = new ServerSocket()) {
             silent.bind(new InetSocketAddress("127.0.0.1", 0));
             String endpoint = "tcp://127.0.0.1:" + silent.getLocalPort();
-            // Long enough that a loaded machine has sent "hi" before it runs out: the wait for a reply is what times out.
+            // Long enough that a loaded machine has sent "hi" before it runs out: the wait for a reply is what times
+            // out.
             socketkit = SocketKitProcess.start("send", endpoint, "hi", "--timeout", "3s");
             String line = socketkit.assertRefused(3, "no reply from " + endpoint + " within 3s");
             assertFalse(line.contains("-1"), line);

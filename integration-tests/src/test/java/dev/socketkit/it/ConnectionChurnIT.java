@@ -41,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ms; 20,000 on each of the six pairs would take the class past a minute. So the default transport, epoll, runs the
  * full 20,000 over TCP, and every other pair {@value #CHURN}, which still catches a leak of one descriptor in every
  * 3,000 cycles. Every pair runs the issue's 1,000 half-close-then-reset cycles. The class took 50 s in all. Over TLS a
- * cycle is a full handshake as well, both ends on the JDK's engine in this JVM: 25 to 120 ms a cycle measured on the
- * same machine under a load of 20 (500 cycles took 13 to 60 s a pair), so TLS runs {@value #TLS_CHURN} a pair, which
- * catches a descriptor kept once in every 100 cycles, and any connection left half-closed.
+ * cycle is a full handshake as well, both ends on the JDK's engine in this JVM: 7 to 33 ms a cycle measured on the same
+ * machine at a load average of 4 (Unix sockets the faster), 25 to 120 ms at 20, so TLS runs {@value #TLS_CHURN} a pair
+ * (2 to 10 s each at 4), which catches a descriptor kept once in every 100 cycles, and any connection left half-closed.
  */
 @Timeout(120)
 class ConnectionChurnIT {

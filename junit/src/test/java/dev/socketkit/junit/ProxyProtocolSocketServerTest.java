@@ -123,7 +123,7 @@ class ProxyProtocolSocketServerTest {
                 ServerConfig.defaults().proxyHeaderTimeout(), server.config().proxyHeaderTimeout());
     }
 
-    /** A client of {@code server} that begins with a v2 header, as HAProxy's {@code send-proxy-v2}, with bounded waits. */
+    /** A client of {@code server} that begins with a v2 header, as HAProxy's {@code send-proxy-v2} does; bounded. */
     private static ClientConfig proxiedClientOf(RecordingServer server) {
         return ClientConfig.defaults()
                 .withEndpoint(server.endpoint())

@@ -367,8 +367,8 @@ class SocketServerTest {
                         + " DTLS for datagram sockets is not offered");
         assertFailsWith(
                 ProxyProtocolOnDatagrams.class,
-                "@SocketServer parameter 'endpoint' of test(): the PROXY protocol applies to stream sockets (tcp, unix),"
-                        + " not udp");
+                "@SocketServer parameter 'endpoint' of test(): the PROXY protocol applies to stream sockets"
+                        + " (tcp, unix), not udp");
     }
 
     private static void assertFailsWith(Class<?> testClass, String message) {

@@ -103,10 +103,10 @@ final class ServerInitializer {
     /**
      * Adds a stream connection's handlers, in order: the PROXY header's decoder and handler (when the server takes the
      * PROXY protocol; they leave once the header is in, which comes before any TLS), TLS (when on: the engine, with its
-     * handshake timeout, then {@link TlsEndOfInput}), byte counter (of decrypted bytes), deadlines (unless every timeout is off), frame codec,
-     * frame counter (one counter of both when the framing is raw and has no codec), message log (DEBUG only), the
-     * server's handler, and the connection handler. The header's bytes are not counted: they are the proxy's, not the
-     * client's.
+     * handshake timeout, then {@link TlsEndOfInput}), byte counter (of decrypted bytes), deadlines (unless every timeout
+     * is off), frame codec, frame counter (one counter of both when the framing is raw and has no codec), message log
+     * (DEBUG only), the server's handler, and the connection handler. The header's bytes are not counted: they are the
+     * proxy's, not the client's.
      */
     void addStreamHandlers(ChannelPipeline pipeline) {
         if (config.proxyProtocol()) {
