@@ -111,6 +111,22 @@ class ServeBadInputIT {
                         "--idle-timeout",
                         "-5s"),
                 bad(
+                        "negative drain delay",
+                        EXIT_USAGE,
+                        List.of("--drain-delay", "'-1s' is not a duration", "0 for none"),
+                        "echo",
+                        "tcp://127.0.0.1:0",
+                        "--drain-delay",
+                        "-1s"),
+                bad(
+                        "unparsable drain timeout",
+                        EXIT_USAGE,
+                        List.of("--drain-timeout", "'soon' is not a duration"),
+                        "echo",
+                        "tcp://127.0.0.1:0",
+                        "--drain-timeout",
+                        "soon"),
+                bad(
                         "unparsable write timeout",
                         EXIT_USAGE,
                         List.of("--write-timeout", "'soon' is not a duration"),
