@@ -1,5 +1,7 @@
 package dev.socketkit.cli;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.socketkit.transport.internal.CertificateAuthority;
 import dev.socketkit.transport.internal.Certificates;
 import dev.socketkit.transport.internal.Certificates.Issued;
@@ -13,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The PEM files of the TLS tests, in one directory: a CA made for the test ({@code ca.pem}), and the certificates and
@@ -22,12 +26,26 @@ final class TlsFiles {
     /** The names a server certificate is for, unless a test says otherwise: what a client on loopback asks for. */
     static final List<String> LOOPBACK = List.of("localhost", "127.0.0.1", "::1");
 
+    /** The SHA-256 fingerprint in serve's "self-signed certificate" line, as --pin takes it. */
+    private static final Pattern FINGERPRINT = Pattern.compile("sha256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})");
+
     private final Path dir;
     private final CertificateAuthority ca;
 
     private TlsFiles(Path dir, CertificateAuthority ca) {
         this.dir = dir;
         this.ca = ca;
+    }
+
+    /**
+     * The fingerprint a one-flag {@code serve --tls} prints for its self-signed certificate: what {@code send --pin}
+     * takes. Waits for the line; fails if it has none.
+     */
+    static String printedPin(SocketKitProcess serve, Duration timeout) throws Exception {
+        String line = serve.awaitStderrLine(text -> text.contains("self-signed certificate"), timeout);
+        Matcher fingerprint = FINGERPRINT.matcher(line);
+        assertTrue(fingerprint.find(), line);
+        return fingerprint.group(1);
     }
 
     /** A new CA whose certificate is written to {@code dir/ca.pem}. */

@@ -35,7 +35,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class TlsPeersIT {
     private static final Pattern ACCEPT = Pattern.compile("ACCEPT 127\\.0\\.0\\.1:(\\d+)");
-    private static final Pattern FINGERPRINT = Pattern.compile("sha256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})");
 
     @TempDir
     Path dir;
@@ -118,17 +117,18 @@ class TlsPeersIT {
         Path socket = dir.resolve("tls.sock");
         SocketKitProcess serve = children.socketkit("serve", "echo", "--tls", "unix://" + socket);
         assertEquals("unix://" + socket, serve.awaitListening(START_TIMEOUT));
-        String line = serve.awaitStderrLine(text -> text.contains("self-signed certificate"), START_TIMEOUT);
-        Matcher printed = FINGERPRINT.matcher(line);
-        assertTrue(printed.find(), line);
-        assertTrue(line.contains(" INFO "), line);
+        String pin = TlsFiles.printedPin(serve, START_TIMEOUT);
+        assertTrue(
+                serve.stderr().stream()
+                        .anyMatch(text -> text.contains("self-signed certificate") && text.contains(" INFO ")),
+                serve::toString);
 
         SocketKitProcess client = children.program("openssl", "s_client", "-unix", socket.toString(), "-quiet");
         client.writeStdin("over a unix socket\n");
         client.awaitStdoutLine(text -> text.equals("over a unix socket"), START_TIMEOUT);
         client.closeStdin();
 
-        SocketKitProcess send = children.run("send", "--tls", "--pin", printed.group(1), "unix://" + socket, "pinned");
+        SocketKitProcess send = children.run("send", "--tls", "--pin", pin, "unix://" + socket, "pinned");
         assertEquals(EXIT_OK, send.exitValue(), send::toString);
         assertEquals(List.of("pinned"), send.stdout());
     }
