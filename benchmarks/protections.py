@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hostile peers for measuring a server's protections by hand (README, "Protections, measured"); loopback only.
+"""Hostile peers for measuring a server's protections by hand (docs/measurements.md, "Protections, measured"); loopback only.
 
   protections.py writer PORT SECONDS     write up to 1 GiB, never read; say what ended it
   protections.py slowloris PORT SECONDS  one byte a second, never a newline; how long the connection lived

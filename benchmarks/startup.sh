@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up figures for the README ("Start-up, measured"): how long a command takes from exec to its answer.
+# Start-up figures for docs/measurements.md ("Start-up, measured"): how long a command takes from exec to its answer.
 #   send    COMMAND send tcp://127.0.0.1:PORT hi, against a running echo server, until it exits (stdout must be hi)
 #   help    COMMAND --help, until it exits
 #   serve   COMMAND serve echo tcp://127.0.0.1:0 -q, until its `listening` line is on stdout (then it is stopped)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TLS figures for the README ("TLS, measured"), in one run on loopback: handshakes a second (bench --mode connrate)
+# TLS figures for docs/measurements.md ("TLS, measured"), in one run on loopback: handshakes a second (bench --mode connrate)
 # and echo throughput of 4 x 16 KiB streams (bench --mode stream), against
 #   plain      serve echo, no TLS (the baseline)
 #   jdk        serve echo --tls --tls-engine jdk

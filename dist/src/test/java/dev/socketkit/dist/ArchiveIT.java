@@ -98,7 +98,8 @@ class ArchiveIT {
         assumeTrue(zipFiles != null, "no unzip on PATH to unpack the zip with (.ci/run installs it)");
         assertEquals(tarFiles, zipFiles);
         assertTrue(tarFiles.keySet().stream().allMatch(name -> name.startsWith(BASE + "/")), tarFiles::toString);
-        for (String file : List.of("bin/socketkit", "lib/socketkit.jar", "LICENSE", "README.md", "CHANGELOG.md")) {
+        for (String file : List.of(
+                "bin/socketkit", "lib/socketkit.jar", "LICENSE", "README.md", "CHANGELOG.md", "docs/measurements.md")) {
             assertTrue(tarFiles.containsKey(BASE + "/" + file), () -> "no " + file + " in " + tarFiles.keySet());
         }
         assertTrue(tarFiles.get(BASE + "/bin/socketkit").startsWith("rwxr-xr-x "), tarFiles::toString);

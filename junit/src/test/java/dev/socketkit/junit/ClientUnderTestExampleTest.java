@@ -31,13 +31,15 @@ class ClientUnderTestExampleTest {
     static final class Pinger {
         private final ClientConfig config;
 
+        // tag::junit-client-config[]
         Pinger(Endpoint endpoint, Duration timeout) {
             config = ClientConfig.defaults()
                     .withEndpoint(endpoint)
-                    .withFraming(Framing.line(1024))
+                    .withFraming(Framing.line(1024)) // as the server's framing = "line": one answer is one line
                     .withReadTimeout(timeout)
                     .withExchangeTimeout(timeout);
         }
+        // end::junit-client-config[]
 
         boolean ping() {
             for (int attempt = 1; attempt <= 2; attempt++) {

@@ -16,7 +16,7 @@ public enum TlsEngine {
      * so the answers still to come are lost (a reply server's whole reply, the echo of the last bytes), and a client's
      * engine can stop reading once it has sent its own. The JDK's engine keeps the other direction open, as TLS 1.3
      * allows, so a close_notify ends the input exactly as a FIN ends it over plain TCP. OpenSSL does about four times
-     * the handshakes and seven times the bytes per CPU-second (README, "TLS, measured").
+     * the handshakes and seven times the bytes per CPU-second (docs/measurements.md, "TLS, measured").
      */
     JDK,
     /**
