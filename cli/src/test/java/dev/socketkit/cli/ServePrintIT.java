@@ -188,8 +188,8 @@ class ServePrintIT {
             writer.join(10_000); // bounded: with nothing read from stdout, the writes must stall well short
             assertTrue(
                     writer.isAlive(),
-                    () -> "the client sent all " + sent + " bytes to a server whose stdout"
-                            + " nobody reads: it buffered them");
+                    () -> "the client's writes ended after " + sent + " bytes to a server whose stdout nobody"
+                            + " reads: it took them all in, or failed doing so; " + readQuietly(err));
             assertTrue(sent.get() < 64L << 20, () -> sent + " bytes taken in while stdout was not read");
 
             long received = 0;
