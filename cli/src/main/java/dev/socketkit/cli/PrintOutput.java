@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,6 +38,7 @@ final class PrintOutput {
     private final AtomicLong queued = new AtomicLong();
     private final ConcurrentLinkedQueue<Source> paused = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<IOException> failed = new CompletableFuture<>();
+    private final Object drained = new Object();
 
     /** Writes to {@code out}, which the writer flushes whenever it has nothing more queued: a stream, not a batch. */
     PrintOutput(OutputStream out) {
@@ -50,9 +53,25 @@ final class PrintOutput {
         return failed;
     }
 
-    /** {@return how many bytes wait to be written now} */
-    long queued() {
-        return queued.get();
+    /**
+     * Waits until everything queued so far is written and flushed, stdout failed, or {@code timeout} passed: at the
+     * end, so that what was received before a SIGTERM is not lost with the process, yet a stdout nobody reads cannot
+     * hold the exit up for ever.
+     *
+     * @return whether everything was written
+     */
+    boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (drained) {
+            while (queued.get() > 0 && !failed.isDone()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(drained, left);
+            }
+        }
+        return !failed.isDone();
     }
 
     /**
@@ -93,8 +112,14 @@ final class PrintOutput {
                 } finally {
                     chunk.release();
                 }
-                if (queued.addAndGet(-length) <= LOW_WATER || failed.isDone()) {
+                long left = queued.addAndGet(-length);
+                if (left <= LOW_WATER || failed.isDone()) {
                     resumeAll(); // after a failure too: sources read on, and their chunks are dropped
+                }
+                if (left == 0 || failed.isDone()) {
+                    synchronized (drained) {
+                        drained.notifyAll();
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.Durations;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -202,7 +203,7 @@ final class ServeCommand implements Callable<Integer> {
             health.serve(server);
         }
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
-        ShutdownHook.install(server, health);
+        ShutdownHook.install(server, finish(health, printed, config));
         // print's stdout is what clients sent, nothing else: its listening line goes to stderr.
         PrintWriter out = printed != null
                 ? spec.commandLine().getErr()
@@ -217,14 +218,44 @@ final class ServeCommand implements Callable<Integer> {
             });
         }
         server.awaitClose();
-        if (printed != null && printed.failed().isDone()) {
-            return ExitCodes.FAILURE;
+        if (printed != null && !drain(printed, config)) {
+            return printed.failed().isDone() ? ExitCodes.FAILURE : ExitCodes.OK;
         }
         if (server.isClosed()) {
             return ExitCodes.OK;
         }
         LogManager.getLogger(ServeCommand.class).error("the server socket closed unexpectedly");
         return ExitCodes.FAILURE;
+    }
+
+    /**
+     * What the shutdown hook does once the server is closed: the health port stops, and print's stdout is given the
+     * drain timeout to take what was received (a signal ends the JVM when its hooks end, whatever main is doing).
+     */
+    private static AutoCloseable finish(AutoCloseable health, PrintOutput printed, ServerConfig config) {
+        if (printed == null) {
+            return health;
+        }
+        return () -> {
+            if (health != null) {
+                health.close();
+            }
+            drain(printed, config);
+        };
+    }
+
+    /** Waits for print's stdout to take everything, within the drain timeout; whether it did. */
+    private static boolean drain(PrintOutput printed, ServerConfig config) throws InterruptedException {
+        if (printed.drain(config.shutdownTimeout())) {
+            return true;
+        }
+        if (!printed.failed().isDone()) {
+            LogManager.getLogger(ServeCommand.class)
+                    .warn(
+                            "stdout did not take everything within {}: the rest is lost",
+                            Durations.format(config.shutdownTimeout()));
+        }
+        return false;
     }
 
     /** Every value checked, before anything is bound: Netty would only log a warning for a bad option. */

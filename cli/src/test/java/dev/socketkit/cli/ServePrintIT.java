@@ -3,6 +3,7 @@ package dev.socketkit.cli;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -214,6 +217,52 @@ class ServePrintIT {
         }
     }
 
+    /**
+     * What was received before SIGTERM reaches stdout before the exit: 200 KiB, more than the pipe holds, so that most
+     * of it still waits in the process when the signal comes. stdout is a FIFO, not the JDK's pipe, whose stream the JDK
+     * drains and closes under a reader when the process exits.
+     */
+    @Test
+    void writesWhatItReceivedBeforeASigtermBeforeItExits() throws Exception {
+        Path fifo = dir.resolve("stdout.fifo");
+        run(List.of("mkfifo", fifo.toString()));
+        // --drain-timeout: how long the exit waits for stdout, a window wide enough to read in once the server stopped.
+        ProcessBuilder builder =
+                SocketKitProcess.builder(List.of(), List.of(), "serve", "print", ":0", "--drain-timeout", "30s");
+        Path err = dir.resolve("err.txt");
+        builder.redirectError(err.toFile()).redirectOutput(fifo.toFile());
+        // Opening a FIFO waits for its other end: the reader's open on a thread, the JDK's open for the child here.
+        CompletableFuture<InputStream> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.newInputStream(fifo);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Process process = builder.start();
+        started.add(process);
+        InputStream stdout = reader.get(WAIT.toSeconds(), TimeUnit.SECONDS); // opened, not read until after the signal
+        int port = port(awaitListening(err, process));
+        byte[] data = new byte[200 * 1024];
+        new Random(15).nextBytes(data);
+        try (Socket client = connect(port)) {
+            client.getOutputStream().write(data);
+            client.shutdownOutput();
+            assertEquals(-1, client.getInputStream().read(), "the server closes once it has read everything");
+        }
+        process.destroy(); // SIGTERM
+        awaitStderr(err, process, "INFO  stopped "); // the server is closed: only stdout is left to finish
+        // Bounded: a process that does not wait for its stdout exits at once, taking what it held with it.
+        assertFalse(process.waitFor(3, TimeUnit.SECONDS), () -> "exited with stdout unread; " + readQuietly(err));
+        byte[] printed;
+        try (stdout) {
+            printed = stdout.readAllBytes();
+        }
+        assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), () -> readQuietly(err));
+        assertEquals(0, process.exitValue(), () -> readQuietly(err));
+        assertArrayEquals(data, printed, "stdout lost what was received before the signal");
+    }
+
     @Test
     void hexdumpGoesToStderrAndLeavesStdoutByteExact() throws Exception {
         Serve print = serve(null, "print", "tcp://127.0.0.1:0", "--hexdump");
@@ -335,6 +384,16 @@ class ServePrintIT {
             Thread.sleep(10);
         }
         return fail("no listening line on stderr; " + readQuietly(err));
+    }
+
+    private static void awaitStderr(Path err, Process process, String text) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!readQuietly(err).contains(text)) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                fail("no '" + text + "' on stderr while running; " + readQuietly(err));
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static int port(String endpoint) {
