@@ -56,8 +56,10 @@ import picocli.CommandLine.Parameters;
             "stdin is sent as it is read and never changed: with --framing line or delimiter a whole frame at a time"
                     + " (a frame over --max-frame-length is an error, not split), otherwise as it comes; each stdin"
                     + " line is one datagram, without its line end. Replies are printed as they arrive.",
-            "The first argument is the ENDPOINT if it is one (tcp://, tls://, udp://, unix:, unixgram: or HOST:PORT);"
-                    + " otherwise every argument is a message for tcp://127.0.0.1:8090.",
+            "The first argument is the ENDPOINT if it is one (tcp://, tls://, udp://, unix:, unixgram:, :PORT for"
+                    + " 127.0.0.1, or HOST:PORT with a numeric port and a HOST that is an address, localhost or a name"
+                    + " with a dot); otherwise every argument is a message for tcp://127.0.0.1:8090: 'status:200' is"
+                    + " a message, tcp://status:200 a host.",
             "TLS (--tls or tls://): half-closing sends close_notify; a TLS 1.2 server closes both directions on it,"
                     + " so answers it has not sent by then are lost (TLS 1.3 keeps them): use --no-half-close"
                     + " --replies N there. -v prints the protocol, cipher suite and server certificate.",
@@ -116,6 +118,9 @@ final class SendCommand implements Callable<Integer> {
     SendProxyOption proxy;
 
     @Mixin
+    HexDumpOption hexDump;
+
+    @Mixin
     LoggingOptions logging;
 
     /** Netty's choice of buffer allocator, read once when its buffer classes initialise. */
@@ -130,7 +135,7 @@ final class SendCommand implements Callable<Integer> {
         Logger log = LogManager.getLogger(SendCommand.class);
         List<String> messages = new ArrayList<>(arguments);
         Endpoint endpoint = tls.endpoint(
-                !messages.isEmpty() && looksLikeEndpoint(messages.get(0))
+                !messages.isEmpty() && Endpoint.looksLikeEndpoint(messages.get(0))
                         ? Options.endpoint(messages.remove(0))
                         : Endpoint.DEFAULT);
         boolean fromStdin = messages.isEmpty();
@@ -151,6 +156,7 @@ final class SendCommand implements Callable<Integer> {
             config = config.withSocketOption(setting);
         }
         config = proxy.version(endpoint).map(config::withProxyHeader).orElse(config);
+        config = hexDump.sink().map(config::withHexDump).orElse(config);
         if (replies != null) {
             Options.count("--replies", replies, 0, Integer.MAX_VALUE);
         }
@@ -404,13 +410,5 @@ final class SendCommand implements Callable<Integer> {
         if (out.checkError()) {
             throw new ClientException(Reason.IO, "cannot write to stdout", null);
         }
-    }
-
-    /** Whether the first argument names an endpoint rather than being a message. */
-    static boolean looksLikeEndpoint(String text) {
-        if (text.contains("://") || text.startsWith("unix:") || text.startsWith("unixgram:")) {
-            return true;
-        }
-        return text.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):[0-9]{1,5}");
     }
 }

@@ -5,12 +5,18 @@ import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.Durations;
 import dev.socketkit.transport.internal.UnixSocketFile;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code socketkit serve KIND [ENDPOINT]}: runs an echo, welcome or reply server until SIGINT or SIGTERM. */
+/** {@code socketkit serve KIND [ENDPOINT]}: runs an echo, welcome, reply or print server until SIGINT or SIGTERM. */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
@@ -31,6 +37,10 @@ import picocli.CommandLine.Spec;
             "  echo     send back what was read",
             "  welcome  greet with 'Welcome to the server', answer each read with 'Data received:' + data",
             "  reply    read one message, answer 'Thanks for connecting', close",
+            "  print    write what clients send to stdout, byte-exact, as nc -l does: one connection at a time (the"
+                    + " next waits for its turn), datagrams one per line (--framing raw: as they are); the listening"
+                    + " line goes to stderr, so stdout is only what was received. --reply-stdin sends stdin to the"
+                    + " first client.",
             "",
             "Endpoints: tcp://HOST:PORT  tls://HOST:PORT  udp://HOST:PORT  unix:///abs/path  unix:rel/path"
                     + "  unixgram:///abs/path (IPv6: tcp://[::1]:8090; port 0: any free port)",
@@ -45,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "KIND",
-            description = "echo, welcome or reply.",
+            description = "echo, welcome, reply or print.",
             completionCandidates = Kinds.class)
     String kind;
 
@@ -143,8 +153,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--reply", paramLabel = "TEXT", description = "reply's answer (default: ${DEFAULT-VALUE}).")
     String reply = "Thanks for connecting";
 
+    @Option(
+            names = "--reply-stdin",
+            description = "print: send stdin to the first client (stream: the first connection, whose write side"
+                    + " stdin's end shuts down; datagram: each line, without its line end, one datagram to the first"
+                    + " sender), as nc -l does.")
+    boolean replyStdin;
+
     @Mixin
     ServerTlsOptions tls;
+
+    @Mixin
+    HexDumpOption hexDump;
 
     @Mixin
     FramingOptions framing;
@@ -164,6 +184,11 @@ final class ServeCommand implements Callable<Integer> {
         logging.apply(); // first: building the config loads classes whose loggers would start Log4j
         orchestrator.applyLogFormat();
         ServerConfig config = config();
+        PrintOutput printed = null;
+        if (isPrint()) {
+            printed = new PrintOutput(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024));
+            config = config.withHandler(printServer(config, printed));
+        }
         OrchestratorOptions.Health health = orchestrator.startHealth();
         Server server;
         try {
@@ -178,11 +203,24 @@ final class ServeCommand implements Callable<Integer> {
             health.serve(server);
         }
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
-        ShutdownHook.install(server, health);
-        PrintWriter out = spec.commandLine().getOut();
+        ShutdownHook.install(server, finish(health, printed, config));
+        // print's stdout is what clients sent, nothing else: its listening line goes to stderr.
+        PrintWriter out = printed != null
+                ? spec.commandLine().getErr()
+                : spec.commandLine().getOut();
         out.println("listening " + server.endpoint());
         out.flush();
+        if (printed != null) {
+            Server running = server;
+            printed.failed().thenAccept(failure -> {
+                LogManager.getLogger(ServeCommand.class).error("cannot write to stdout: {}", failure.getMessage());
+                running.close();
+            });
+        }
         server.awaitClose();
+        if (printed != null && !drain(printed, config)) {
+            return printed.failed().isDone() ? ExitCodes.FAILURE : ExitCodes.OK;
+        }
         if (server.isClosed()) {
             return ExitCodes.OK;
         }
@@ -190,13 +228,52 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
     }
 
+    /**
+     * What the shutdown hook does once the server is closed: the health port stops, and print's stdout is given the
+     * drain timeout to take what was received (a signal ends the JVM when its hooks end, whatever main is doing).
+     */
+    private static AutoCloseable finish(AutoCloseable health, PrintOutput printed, ServerConfig config) {
+        if (printed == null) {
+            return health;
+        }
+        return () -> {
+            if (health != null) {
+                health.close();
+            }
+            drain(printed, config);
+        };
+    }
+
+    /** Waits for print's stdout to take everything, within the drain timeout; whether it did. */
+    private static boolean drain(PrintOutput printed, ServerConfig config) throws InterruptedException {
+        if (printed.drain(config.shutdownTimeout())) {
+            return true;
+        }
+        if (!printed.failed().isDone()) {
+            LogManager.getLogger(ServeCommand.class)
+                    .warn(
+                            "stdout did not take everything within {}: the rest is lost",
+                            Durations.format(config.shutdownTimeout()));
+        }
+        return false;
+    }
+
     /** Every value checked, before anything is bound: Netty would only log a warning for a bad option. */
     ServerConfig config() {
         Endpoint where = tls.endpoint(Options.endpoint(endpoint));
+        if (replyStdin && !isPrint()) {
+            throw new UsageException("--reply-stdin applies to serve print, not " + kind);
+        }
+        // print over datagrams: the server reads them whole (raw); the framing is how they are written to stdout.
+        boolean datagramPrint = isPrint() && where.kind().isDatagram();
+        if (datagramPrint && framing.framing().kind() == Framing.Kind.FIXED) {
+            throw new UsageException("--framing fixed does not apply to print on "
+                    + where.kind().scheme() + "; datagrams are written raw, line, delimiter or length");
+        }
         ServerConfig config = ServerConfig.defaults()
-                .withKind(kind())
+                .withKind(isPrint() ? ServerKind.ECHO : kind())
                 .withEndpoint(where)
-                .withFraming(framing.framing())
+                .withFraming(datagramPrint ? Framing.raw() : framing.framing())
                 .withIo(transport.io())
                 .withGreeting(greeting)
                 .withDataPrefix(prefix)
@@ -231,6 +308,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         config = tls.config(where).map(config::withTls).orElse(config);
         config = tls.handshakeTimeout().map(config::withTlsHandshakeTimeout).orElse(config);
+        config = hexDump.sink().map(config::withHexDump).orElse(config);
+        if (datagramPrint) {
+            config = config.withReceiveOnly(true); // print answers nobody, so need not refuse who cannot be answered
+        }
+        if (datagramPrint && replyStdin) {
+            // Stdin goes to a sender the user chose to answer: not an amplified reflection to cap at 3x.
+            config = config.withAmplificationLimit(false);
+        }
         config = orchestrator.apply(config, threads);
         try {
             return config.validate();
@@ -303,7 +388,8 @@ final class ServeCommand implements Callable<Integer> {
     static final class Kinds implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return Arrays.stream(ServerKind.values()).map(ServerKind::id).iterator();
+            return Stream.concat(Arrays.stream(ServerKind.values()).map(ServerKind::id), Stream.of(PRINT))
+                    .iterator();
         }
     }
 
@@ -311,7 +397,30 @@ final class ServeCommand implements Callable<Integer> {
         try {
             return ServerKind.valueOf(kind.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("unknown server kind '" + kind + "'; use echo, welcome or reply");
+            throw new UsageException("unknown server kind '" + kind + "'; use echo, welcome, reply or print");
         }
+    }
+
+    /** The kind that is not a {@link ServerKind}: it writes to this process's stdout, which floor 2 knows nothing of. */
+    private static final String PRINT = "print";
+
+    private boolean isPrint() {
+        return PRINT.equalsIgnoreCase(kind);
+    }
+
+    /**
+     * print's handler: stream frames written as the framing writes them, datagrams one per line unless --framing was
+     * given (raw: as they are).
+     */
+    private PrintServer printServer(ServerConfig config, PrintOutput printed) {
+        Endpoint where = config.endpoint();
+        boolean datagram = where.kind().isDatagram();
+        Framing output = framing.framing();
+        if (datagram && !spec.commandLine().getParseResult().hasMatchedOption("--framing")) {
+            output = Framing.line(Framing.DEFAULT_MAX_FRAME_LENGTH);
+        }
+        int largest = datagram ? DatagramLimits.maxDatagram(where.kind()) : 0;
+        ReplyStdin reply = replyStdin ? new ReplyStdin(System.in, largest) : null;
+        return new PrintServer(printed, output, datagram, reply);
     }
 }

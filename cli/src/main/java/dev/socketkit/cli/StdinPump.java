@@ -123,7 +123,7 @@ final class StdinPump {
         lastSent = System.nanoTime();
     }
 
-    private static byte[] withoutTerminator(byte[] line) {
+    static byte[] withoutTerminator(byte[] line) {
         int length = line.length;
         if (length > 0 && line[length - 1] == '\n') {
             length--;

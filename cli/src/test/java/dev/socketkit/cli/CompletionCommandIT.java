@@ -104,7 +104,7 @@ class CompletionCommandIT {
     @Test
     void serverKindsAndShellsAreCompleted() throws Exception {
         assertEquals(List.of("echo"), complete("socketkit", "serve", "e"));
-        assertEquals(List.of("echo", "reply", "welcome"), complete("socketkit", "serve", ""));
+        assertEquals(List.of("echo", "print", "reply", "welcome"), complete("socketkit", "serve", ""));
         assertEquals(List.of("bash", "zsh"), complete("socketkit", "completion", ""));
     }
 

@@ -8,6 +8,7 @@ import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.HexDump;
 import dev.socketkit.transport.internal.NoSharedAlpnException;
 import dev.socketkit.transport.internal.StreamReads;
 import dev.socketkit.transport.internal.TlsContexts;
@@ -142,6 +143,7 @@ public final class Client implements AutoCloseable {
                                 ch.pipeline().addLast(TLS_HANDLER, tlsHandler.get());
                                 ch.pipeline().addLast(new TlsEndOfInput());
                             }
+                            config.hexDump().ifPresent(sink -> ch.pipeline().addLast(new HexDump(sink)));
                             config.framing().addTo(ch.pipeline());
                             ch.pipeline()
                                     .addLast(new InboxHandler(

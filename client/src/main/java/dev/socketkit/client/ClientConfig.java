@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything a client connects with. Immutable: each {@code withX} returns a changed copy.
@@ -36,6 +37,8 @@ import java.util.Optional;
  *     #effectiveTls()})
  * @param proxyHeader the PROXY protocol header written first on each stream connection, as a proxy would send it for
  *     this client, for a server behind HAProxy; empty for none
+ * @param hexDump where every chunk read and written goes as a hex dump (socat's {@code -x}), as the application sees
+ *     it (after TLS, before framing); empty for none
  */
 public record ClientConfig(
         Endpoint endpoint,
@@ -48,7 +51,8 @@ public record ClientConfig(
         Duration exchangeTimeout,
         int inboxLimit,
         Optional<TlsConfig> tls,
-        Optional<ProxyVersion> proxyHeader) {
+        Optional<ProxyVersion> proxyHeader,
+        Optional<Consumer<String>> hexDump) {
 
     /** The default {@link #inboxLimit()}: 256 KiB, four reads or frames of the default 64 KiB. */
     public static final int DEFAULT_INBOX_LIMIT = 256 * 1024;
@@ -67,6 +71,7 @@ public record ClientConfig(
      * @param inboxLimit how many bytes of received frames are held before reading stops; positive
      * @param tls how the client speaks TLS; empty for plain text (or a {@code tls://} endpoint's defaults)
      * @param proxyHeader the PROXY header written first on each stream connection; empty for none
+     * @param hexDump where hex dumps of every chunk go; empty for none
      * @throws IllegalArgumentException naming the value that is out of range
      */
     public ClientConfig {
@@ -76,6 +81,7 @@ public record ClientConfig(
         socketOptions = List.copyOf(socketOptions);
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(proxyHeader, "proxyHeader");
+        Objects.requireNonNull(hexDump, "hexDump");
         if (bufferSize < 0 || bufferSize > Sizes.MAX_READ_BUFFER) {
             throw new IllegalArgumentException(
                     "buffer size " + bufferSize + " is out of range 1-" + Sizes.MAX_READ_BUFFER);
@@ -112,6 +118,7 @@ public record ClientConfig(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(30),
                 DEFAULT_INBOX_LIMIT,
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty());
     }
@@ -168,7 +175,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 Optional.of(config),
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -189,7 +197,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -210,7 +219,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -231,7 +241,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -252,7 +263,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -276,7 +288,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -297,7 +310,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -318,7 +332,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -339,7 +354,8 @@ public record ClientConfig(
                 newTimeout,
                 inboxLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -360,7 +376,8 @@ public record ClientConfig(
                 exchangeTimeout,
                 newLimit,
                 tls,
-                proxyHeader);
+                proxyHeader,
+                hexDump);
     }
 
     /**
@@ -385,6 +402,30 @@ public record ClientConfig(
                 exchangeTimeout,
                 inboxLimit,
                 tls,
-                Optional.of(version));
+                Optional.of(version),
+                hexDump);
+    }
+
+    /**
+     * A copy that dumps every chunk the connection reads and writes (every datagram, with its sender or recipient) in
+     * hex to {@code sink}: one string per chunk, a header line with the direction and both ends, then the dump.
+     *
+     * @param sink takes each dump; called from the client's event loop
+     * @return the copy
+     */
+    public ClientConfig withHexDump(Consumer<String> sink) {
+        return new ClientConfig(
+                endpoint,
+                framing,
+                io,
+                bufferSize,
+                socketOptions,
+                connectTimeout,
+                readTimeout,
+                exchangeTimeout,
+                inboxLimit,
+                tls,
+                proxyHeader,
+                Optional.of(sink));
     }
 }

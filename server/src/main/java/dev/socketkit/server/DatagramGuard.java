@@ -61,7 +61,9 @@ final class DatagramGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof AddressedEnvelope<?, ?> datagram && datagram.content() instanceof ByteBuf data) {
+        if (msg instanceof AddressedEnvelope<?, ?> datagram
+                && datagram.content() instanceof ByteBuf data
+                && !config.receiveOnly()) {
             SocketAddress sender = datagram.sender();
             Guard refused = canAnswer(sender) ? sources.admit(sender, data.readableBytes()) : Guard.DATAGRAM_UNBOUND;
             if (refused != null) {

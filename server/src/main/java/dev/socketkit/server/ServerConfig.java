@@ -87,6 +87,8 @@ public final class ServerConfig {
     private final Duration drainDelay;
     private final int listeners;
     private final Duration tlsHandshakeTimeout;
+    private final Consumer<String> hexDump;
+    private final boolean receiveOnly;
 
     private ServerConfig(Draft draft) {
         this.kind = Objects.requireNonNull(draft.kind, "kind");
@@ -119,6 +121,8 @@ public final class ServerConfig {
             throw new IllegalArgumentException("listener count " + listeners + " is out of range 1-" + MAX_LISTENERS);
         }
         this.tlsHandshakeTimeout = checkTimeout("TLS handshake timeout", draft.tlsHandshakeTimeout);
+        this.hexDump = draft.hexDump;
+        this.receiveOnly = draft.receiveOnly;
         if (unixMode != null && (unixMode < 0 || unixMode > 0777)) {
             throw new IllegalArgumentException(
                     "unix socket mode " + Integer.toOctalString(unixMode) + " is out of range 0-777 (octal)");
@@ -592,6 +596,42 @@ public final class ServerConfig {
     }
 
     /**
+     * A copy that dumps every chunk each connection reads and writes, and every datagram, in hex to {@code sink}, as
+     * socat's {@code -x} does: one string per chunk, a header line (direction, local and remote end) and the dump, as
+     * the application sees the bytes (after TLS, before framing).
+     *
+     * @param sink takes each dump; called from every event loop, so it must be thread-safe
+     * @return the copy
+     */
+    public ServerConfig withHexDump(Consumer<String> sink) {
+        Objects.requireNonNull(sink, "sink");
+        return edit(draft -> draft.hexDump = sink);
+    }
+
+    /**
+     * A copy for a datagram server that takes datagrams in and answers none of its own accord, a sink such as {@code
+     * socketkit serve print}: every datagram reaches its handler, from a Unix socket that bound no path too, and over
+     * the rate limit, both of which are there only so that answers cannot be turned against anyone. Whatever the
+     * handler does send is still held to every limit on answers.
+     *
+     * @param sink whether the server only receives
+     * @return the copy
+     */
+    public ServerConfig withReceiveOnly(boolean sink) {
+        return edit(draft -> draft.receiveOnly = sink);
+    }
+
+    /** {@return whether {@link #withReceiveOnly} made this a datagram sink; false by default} */
+    public boolean receiveOnly() {
+        return receiveOnly;
+    }
+
+    /** {@return where {@link #withHexDump} sends hex dumps, if it was set} */
+    public Optional<Consumer<String>> hexDump() {
+        return Optional.ofNullable(hexDump);
+    }
+
+    /**
      * A copy that runs the built-in {@code newKind}, and no handler of its own.
      *
      * @param newKind the built-in server
@@ -859,6 +899,8 @@ public final class ServerConfig {
         Duration drainDelay;
         int listeners;
         Duration tlsHandshakeTimeout;
+        Consumer<String> hexDump;
+        boolean receiveOnly;
 
         Draft() {}
 
@@ -890,6 +932,8 @@ public final class ServerConfig {
             drainDelay = from.drainDelay;
             listeners = from.listeners;
             tlsHandshakeTimeout = from.tlsHandshakeTimeout;
+            hexDump = from.hexDump;
+            receiveOnly = from.receiveOnly;
         }
     }
 }

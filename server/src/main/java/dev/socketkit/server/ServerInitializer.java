@@ -2,6 +2,7 @@ package dev.socketkit.server;
 
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.internal.HexDump;
 import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.TlsEndOfInput;
 import io.netty.channel.Channel;
@@ -37,6 +38,7 @@ final class ServerInitializer {
     final GuardLog guards;
     final ConnectionLimit limit;
     private final ServerTls tls;
+    private final HexDump hexDump;
     private final boolean deadlines;
     private final long handshakeTimeoutMillis;
 
@@ -64,6 +66,7 @@ final class ServerInitializer {
         this.datagramFailures = new DatagramFailures(counters, config.listener(), guards);
         this.limit = new ConnectionLimit(config.maxConnections(), guards);
         this.deadlines = ConnectionDeadlines.anyIn(config);
+        this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
         this.handshakeTimeoutMillis = config.tlsHandshakeTimeout().toMillis();
     }
 
@@ -90,6 +93,9 @@ final class ServerInitializer {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelPipeline pipeline = ch.pipeline();
+                if (hexDump != null) {
+                    pipeline.addLast(hexDump); // first: a datagram the guard drops was still received
+                }
                 pipeline.addLast(bytes, new DatagramGuard(config, guards, counters));
                 if (LOG.isDebugEnabled()) {
                     pipeline.addLast(MessageLogHandler.INSTANCE);
@@ -103,7 +109,7 @@ final class ServerInitializer {
     /**
      * Adds a stream connection's handlers, in order: the PROXY header's decoder and handler (when the server takes the
      * PROXY protocol; they leave once the header is in, which comes before any TLS), TLS (when on: the engine, with its
-     * handshake timeout, then {@link TlsEndOfInput}), byte counter (of decrypted bytes), deadlines (unless every timeout
+     * handshake timeout, then {@link TlsEndOfInput}), hex dump (when asked for), byte counter (of decrypted bytes), deadlines (unless every timeout
      * is off), frame codec, frame counter (one counter of both when the framing is raw and has no codec), message log
      * (DEBUG only), the server's handler, and the connection handler. The header's bytes are not counted: they are the
      * proxy's, not the client's.
@@ -118,6 +124,9 @@ final class ServerInitializer {
             connection.watchHandshake(pipeline.channel(), engine);
             pipeline.addLast(TLS_HANDLER, engine);
             pipeline.addLast(new TlsEndOfInput());
+        }
+        if (hexDump != null) {
+            pipeline.addLast(hexDump);
         }
         boolean raw = config.framing().kind() == Framing.Kind.RAW;
         pipeline.addLast(raw ? bytesAndFrames : bytes);

@@ -4,8 +4,10 @@ import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Where a socket listens or connects: a host and port for TCP and UDP, a filesystem path for Unix-domain sockets.
@@ -19,8 +21,8 @@ import java.util.UUID;
  * unixgram:///tmp/log.sock  unixgram:relative.sock
  * </pre>
  *
- * A bare {@code HOST:PORT} is read as TCP. IPv6 literals go in brackets. Instances are immutable values: two
- * endpoints that print the same are equal.
+ * A bare {@code HOST:PORT} is read as TCP, and a bare {@code :PORT} as {@code tcp://127.0.0.1:PORT}. IPv6 literals
+ * go in brackets. Instances are immutable values: two endpoints that print the same are equal.
  *
  * <p>{@code tls://} is a TCP endpoint that {@linkplain #isTls() asks for TLS}: its {@link #kind()} is {@link
  * SocketKind#TCP}, and servers and clients given it speak TLS with their default TLS settings unless told otherwise.
@@ -32,6 +34,14 @@ public final class Endpoint {
     public static final Endpoint DEFAULT = tcp("127.0.0.1", 8090);
 
     private static final String TLS_SCHEME = "tls";
+
+    /** What a bare {@code :PORT} names: loopback, where {@link #DEFAULT} listens, never every interface. */
+    private static final String SHORTHAND_HOST = "127.0.0.1";
+
+    // A HOST:PORT typed where data could also stand: an address literal, localhost, or a name with a dot.
+    private static final Pattern HOST_PORT = Pattern.compile(
+            "(\\[[0-9A-Fa-f:.%a-zA-Z]+]|localhost|[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)+\\.?)?:[0-9]+",
+            Pattern.CASE_INSENSITIVE);
 
     private final SocketKind kind;
     private final String host;
@@ -149,8 +159,8 @@ public final class Endpoint {
     /**
      * Parses an endpoint URI.
      *
-     * @param text a URI such as {@code tcp://127.0.0.1:8090} or {@code unix:///run/app.sock}, or a bare {@code
-     *     HOST:PORT}; surrounding white space is ignored
+     * @param text a URI such as {@code tcp://127.0.0.1:8090} or {@code unix:///run/app.sock}, a bare {@code
+     *     HOST:PORT}, or a bare {@code :PORT} for {@code tcp://127.0.0.1:PORT}; surrounding white space is ignored
      * @return the endpoint
      * @throws IllegalArgumentException naming the part of {@code text} that is wrong
      */
@@ -175,8 +185,9 @@ public final class Endpoint {
                 throw new IllegalArgumentException("unknown scheme '" + value.substring(0, schemeEnd) + "' in '" + text
                         + "'; use tcp, tls, udp, unix or unixgram");
             }
-            // A bare HOST:PORT is the form people type after netcat; read it as TCP.
-            return parseHostPort(SocketKind.TCP, value, text);
+            // A bare HOST:PORT is the form people type after netcat; read it as TCP. A bare :PORT is loopback.
+            boolean shorthand = colon == 0 && value.indexOf(':', 1) < 0;
+            return parseHostPort(SocketKind.TCP, shorthand ? SHORTHAND_HOST + value : value, text);
         }
         String rest = value.substring(colon + 1);
         if (kind.isUnix()) {
@@ -186,6 +197,29 @@ public final class Endpoint {
             throw new IllegalArgumentException("expected " + kind.scheme() + "://HOST:PORT, got '" + text + "'");
         }
         return parseHostPort(kind, rest.substring(2), text);
+    }
+
+    /**
+     * Whether {@code text}, where a command takes either an endpoint or data (the first argument of {@code socketkit
+     * send}), names an endpoint: it has a scheme ({@code tcp://}, {@code tls://}, {@code udp://}, {@code unix:}, {@code
+     * unixgram:}, or any {@code NAME://}, which {@link #parse} then refuses by name), or it is {@code :PORT} or {@code
+     * HOST:PORT} with a numeric port and a HOST that is an address literal ({@code 127.0.0.1}, {@code [::1]}), {@code
+     * localhost} or a name with a dot ({@code db.example.org}). A one-word name such as {@code status:200} is data: give
+     * it a scheme ({@code tcp://status:200}) to connect to it. A port out of range still names an endpoint, so that
+     * {@link #parse} can say what is wrong with it.
+     *
+     * @param text the argument as typed
+     * @return whether to read it with {@link #parse}
+     */
+    public static boolean looksLikeEndpoint(String text) {
+        Objects.requireNonNull(text, "text");
+        String value = text.strip();
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (value.contains("://") || lower.startsWith("unix:") || lower.startsWith("unixgram:")) {
+            return true;
+        }
+        // An IPv4 literal is a name with dots to this pattern.
+        return HOST_PORT.matcher(value).matches();
     }
 
     private static Endpoint parseUnix(SocketKind kind, String rest, String text) {

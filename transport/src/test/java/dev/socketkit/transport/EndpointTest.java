@@ -2,6 +2,7 @@ package dev.socketkit.transport;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Parsing, printing and comparing endpoint URIs. */
 class EndpointTest {
@@ -30,6 +32,8 @@ class EndpointTest {
                 Arguments.of("tcp://example.com:443/", "tcp://example.com:443"),
                 Arguments.of("tcp://[::1]:8090", "tcp://[::1]:8090"),
                 Arguments.of("[::1]:8090", "tcp://[::1]:8090"),
+                Arguments.of(":8090", "tcp://127.0.0.1:8090"),
+                Arguments.of(" :0 ", "tcp://127.0.0.1:0"),
                 Arguments.of("tcp://[fe80::1%eth0]:22", "tcp://[fe80::1%eth0]:22"),
                 Arguments.of("tls://example.com:443", "tls://example.com:443"),
                 Arguments.of("TLS://[::1]:8443", "tls://[::1]:8443"),
@@ -133,6 +137,8 @@ class EndpointTest {
                 Arguments.of("tcp://::1:80", "IPv6 address '::1' in 'tcp://::1:80' must be in brackets: [::1]"),
                 Arguments.of("tcp://[::1:80", "missing ']' after IPv6 address in 'tcp://[::1:80'"),
                 Arguments.of("tcp://:80", "missing host in 'tcp://:80'"),
+                Arguments.of(":65536", "port '65536' in ':65536' is out of range 0-65535"),
+                Arguments.of(":http", "port 'http' in ':http' is not a number"),
                 Arguments.of("tcp://[]:80", "missing host in 'tcp://[]:80'"),
                 Arguments.of("tcp:h:80", "expected tcp://HOST:PORT, got 'tcp:h:80'"),
                 Arguments.of("unix://host/path", "unexpected host 'host' in 'unix://host/path'"),
@@ -142,6 +148,23 @@ class EndpointTest {
                 Arguments.of("unixgram:", "missing path in 'unixgram:'"),
                 Arguments.of("tcp://h:1/path", "unexpected path in 'tcp://h:1/path'"),
                 Arguments.of("unix:a\0b", "NUL character in unix path"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "tcp://status:200", "tls://h:1", "udp://h:1", "unix:a.sock", "UNIXGRAM:/tmp/g.sock", "http://h:1",
+                ":8090", ":99999", "127.0.0.1:8090", "[::1]:8090", "localhost:80", "db.example.org:5432",
+                "example.org.:443", "localhost:123456"
+            })
+    void readsASchemeAPortAloneOrAnAddressLikeHostAsAnEndpoint(String text) {
+        assertTrue(Endpoint.looksLikeEndpoint(text), text);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"status:200", "hello", "a:b", "key:value", "x:", "localhost", "10:30 pm", "::"})
+    void readsAOneWordHostOrNoNumericPortAsData(String text) {
+        assertFalse(Endpoint.looksLikeEndpoint(text), text);
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
