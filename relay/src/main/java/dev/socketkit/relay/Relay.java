@@ -47,6 +47,9 @@ public final class Relay implements AutoCloseable {
     private final Counters counters;
     private final Set<Channel> connections;
     private final DatagramRelay datagrams;
+    /** The seam to faults: every connection and datagram session is put through this one hook. */
+    private final FaultHook faults;
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Relay(
@@ -58,7 +61,8 @@ public final class Relay implements AutoCloseable {
             UnixSocketFile socketFile,
             Counters counters,
             Set<Channel> connections,
-            DatagramRelay datagrams) {
+            DatagramRelay datagrams,
+            FaultHook faults) {
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -68,6 +72,7 @@ public final class Relay implements AutoCloseable {
         this.counters = counters;
         this.connections = connections;
         this.datagrams = datagrams;
+        this.faults = faults;
     }
 
     /**
@@ -90,7 +95,7 @@ public final class Relay implements AutoCloseable {
         if (!target.kind().isUnix() && target.inetSocketAddress().isUnresolved()) {
             throw new RelayException("host not found: " + target.host() + " (the target " + target + ")", null);
         }
-        // The one place faults come in: every connection and session is put through this hook.
+        // The one place faults come in; kept in the relay's field of the same name.
         FaultHook faults = FaultHook.NONE;
         Counters counters = new Counters();
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
@@ -129,7 +134,8 @@ public final class Relay implements AutoCloseable {
                             .withTls(listen.isTls());
             UnixSocketFile socketFile = listen.kind().isUnix() ? UnixSocketFile.bound(Path.of(listen.path())) : null;
             LOG.debug("relay {} -> {} via {}", actual, target, transport.id());
-            return new Relay(config, transport, group, channel, actual, socketFile, counters, connections, datagrams);
+            return new Relay(
+                    config, transport, group, channel, actual, socketFile, counters, connections, datagrams, faults);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
             if (e instanceof RuntimeException runtime) {
@@ -258,6 +264,11 @@ public final class Relay implements AutoCloseable {
             socketFile.delete();
         }
         LOG.debug("stopped relay {} -> {}: {}", endpoint, config.target(), stats().summary());
+    }
+
+    /** {@return the hook every connection and session of this relay is put through} */
+    FaultHook faultHook() {
+        return faults;
     }
 
     @Override
