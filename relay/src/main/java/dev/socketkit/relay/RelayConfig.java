@@ -5,8 +5,10 @@ import dev.socketkit.transport.Io;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Everything a relay runs with: where it listens, where it forwards to, and how. Immutable: each {@code withX} returns
@@ -44,6 +46,8 @@ public final class RelayConfig {
     private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
     private Optional<TlsConfig> listenTls = Optional.empty();
     private Optional<TlsConfig> targetTls = Optional.empty();
+    private List<Fault> faults = List.of();
+    private OptionalLong seed = OptionalLong.empty();
 
     private RelayConfig(Endpoint listen, Endpoint target) {
         this.listen = Objects.requireNonNull(listen, "listen");
@@ -74,6 +78,8 @@ public final class RelayConfig {
         copy.tlsHandshakeTimeout = tlsHandshakeTimeout;
         copy.listenTls = listenTls;
         copy.targetTls = targetTls;
+        copy.faults = faults;
+        copy.seed = seed;
         return copy;
     }
 
@@ -92,6 +98,7 @@ public final class RelayConfig {
         }
         checkStreamForTls("listen", listen, listenTls);
         checkStreamForTls("target", target, targetTls);
+        Faults.check(this); // each fault of this kind, no two of one name
         return this;
     }
 
@@ -289,6 +296,42 @@ public final class RelayConfig {
     public RelayConfig withTargetTls(TlsConfig config) {
         RelayConfig copy = copy();
         copy.targetTls = Optional.of(config);
+        return copy;
+    }
+
+    /** {@return the faults the relay starts with; {@link Relay#faults()} changes them while it runs} */
+    public List<Fault> faults() {
+        return faults;
+    }
+
+    /** {@return the seed every random choice of the faults derives from; empty: a random one, logged at start} */
+    public OptionalLong seed() {
+        return seed;
+    }
+
+    /**
+     * A copy that starts with these faults (and no others). {@link #validate()} checks that each applies to the
+     * listen endpoint's kind and that no two share a name.
+     *
+     * @param newFaults the faults, in the order they are added
+     * @return the changed copy
+     */
+    public RelayConfig withFaults(Fault... newFaults) {
+        RelayConfig copy = copy();
+        copy.faults = List.of(newFaults);
+        return copy;
+    }
+
+    /**
+     * A copy whose faults make every random choice (jitter, slice sizes, toxicity, drops) from this seed, so that a run
+     * replays exactly.
+     *
+     * @param newSeed any value
+     * @return the changed copy
+     */
+    public RelayConfig withSeed(long newSeed) {
+        RelayConfig copy = copy();
+        copy.seed = OptionalLong.of(newSeed);
         return copy;
     }
 
