@@ -2,9 +2,11 @@ package dev.socketkit.relay;
 
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +50,7 @@ public final class RelayConfig {
     private Optional<TlsConfig> targetTls = Optional.empty();
     private List<Fault> faults = List.of();
     private OptionalLong seed = OptionalLong.empty();
+    private List<SocketSetting> socketOptions = List.of();
 
     private RelayConfig(Endpoint listen, Endpoint target) {
         this.listen = Objects.requireNonNull(listen, "listen");
@@ -80,6 +83,7 @@ public final class RelayConfig {
         copy.targetTls = targetTls;
         copy.faults = faults;
         copy.seed = seed;
+        copy.socketOptions = socketOptions;
         return copy;
     }
 
@@ -96,6 +100,8 @@ public final class RelayConfig {
                     + family(target) + " " + target + ": a relay joins sockets of one family, stream to stream (tcp,"
                     + " tls, unix) or datagram to datagram (udp, unixgram)");
         }
+        SocketSetting.checkKinds(socketOptions, listen.kind());
+        SocketSetting.checkKinds(socketOptions, target.kind());
         checkStreamForTls("listen", listen, listenTls);
         checkStreamForTls("target", target, targetTls);
         Faults.check(this); // each fault of this kind, no two of one name
@@ -133,6 +139,11 @@ public final class RelayConfig {
         return threads;
     }
 
+    /** {@return the socket options set on both sides: each accepted connection (or the listening socket) and each one to the target} */
+    public List<SocketSetting> socketOptions() {
+        return socketOptions;
+    }
+
     /** {@return the most bytes one read returns; 0 for automatic} */
     public int bufferSize() {
         return bufferSize;
@@ -153,7 +164,7 @@ public final class RelayConfig {
         return maxSessions;
     }
 
-    /** {@return how long a client's TLS handshake with a TLS-terminating relay may take} */
+    /** {@return how long a client's TLS handshake with a TLS-terminating relay may take; zero for no limit} */
     public Duration tlsHandshakeTimeout() {
         return tlsHandshakeTimeout;
     }
@@ -220,6 +231,20 @@ public final class RelayConfig {
     }
 
     /**
+     * A copy that also sets {@code setting} on both sides' sockets; it must apply to both kinds.
+     *
+     * @param setting a socket option and its value
+     * @return the changed copy
+     */
+    public RelayConfig withSocketOption(SocketSetting setting) {
+        RelayConfig copy = copy();
+        List<SocketSetting> all = new ArrayList<>(socketOptions);
+        all.add(Objects.requireNonNull(setting, "setting"));
+        copy.socketOptions = List.copyOf(all);
+        return copy;
+    }
+
+    /**
      * A copy with connect timeout {@code newTimeout}.
      *
      * @param newTimeout how long a connect to the target may take, a TLS handshake included; positive
@@ -265,13 +290,17 @@ public final class RelayConfig {
     /**
      * A copy with TLS handshake timeout {@code newTimeout} for clients of a TLS-terminating relay.
      *
-     * @param newTimeout positive
+     * @param newTimeout positive; zero for none
      * @return the changed copy
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if negative
      */
     public RelayConfig withTlsHandshakeTimeout(Duration newTimeout) {
+        Objects.requireNonNull(newTimeout, "TLS handshake timeout");
+        if (newTimeout.isNegative()) {
+            throw new IllegalArgumentException("TLS handshake timeout " + newTimeout + " is negative");
+        }
         RelayConfig copy = copy();
-        copy.tlsHandshakeTimeout = positive("TLS handshake timeout", newTimeout);
+        copy.tlsHandshakeTimeout = newTimeout;
         return copy;
     }
 
