@@ -47,8 +47,8 @@ public final class Relay implements AutoCloseable {
     private final Counters counters;
     private final Set<Channel> connections;
     private final DatagramRelay datagrams;
-    /** The seam to faults: every connection and datagram session is put through this one hook. */
-    private final FaultHook faults;
+    /** The seam to faults: every connection and datagram session is put through this one live set. */
+    private final Faults faults;
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -62,7 +62,7 @@ public final class Relay implements AutoCloseable {
             Counters counters,
             Set<Channel> connections,
             DatagramRelay datagrams,
-            FaultHook faults) {
+            Faults faults) {
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -95,8 +95,8 @@ public final class Relay implements AutoCloseable {
         if (!target.kind().isUnix() && target.inetSocketAddress().isUnresolved()) {
             throw new RelayException("host not found: " + target.host() + " (the target " + target + ")", null);
         }
-        // The one place faults come in; kept in the relay's field of the same name.
-        FaultHook faults = FaultHook.NONE;
+        // The one place faults come in: every connection and session is put through this hook.
+        Faults faults = Faults.forRelay(config);
         Counters counters = new Counters();
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
         StreamRelay streams = null;
@@ -199,6 +199,11 @@ public final class Relay implements AutoCloseable {
         } catch (SSLException e) {
             throw new RelayException(config.target() + ": cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /** {@return the relay's live faults: add and remove them while traffic flows} */
+    public Faults faults() {
+        return faults;
     }
 
     /** {@return where the relay listens: the listen endpoint, with the real port when port 0 was asked for} */
