@@ -1,6 +1,7 @@
 package dev.socketkit.cli;
 
 import dev.socketkit.server.Server;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 
 /**
@@ -29,6 +30,22 @@ final class ShutdownHook {
                                             "stopped {}: {}",
                                             server.endpoint(),
                                             server.stats().summary());
+                            LogManager.shutdown();
+                            Runtime.getRuntime().halt(status);
+                        },
+                        "socketkit-shutdown"));
+    }
+
+    /**
+     * Runs {@code stop} when the JVM is asked to stop, logs {@code stopped} at DEBUG ({@code -v}), then exits with the
+     * CLI's status: for commands that run something other than a {@link Server} ({@code relay}).
+     */
+    static void install(Runnable stop, Supplier<String> stopped) {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.run();
+                            LogManager.getLogger(ServeCommand.class).debug(stopped.get());
                             LogManager.shutdown();
                             Runtime.getRuntime().halt(status);
                         },
