@@ -138,6 +138,9 @@ final class RelayCommand implements Callable<Integer> {
     TransportOptions transport;
 
     @Mixin
+    HexDumpOption hexDump;
+
+    @Mixin
     LoggingOptions logging;
 
     @Override
@@ -202,6 +205,7 @@ final class RelayCommand implements Callable<Integer> {
         config = tls.handshakeTimeout().map(config::withTlsHandshakeTimeout).orElse(config);
         config = targetTls(to).map(config::withTargetTls).orElse(config);
         config = withFaults(config, from);
+        config = hexDump.sink().map(config::withHexDump).orElse(config);
         try {
             return config.validate();
         } catch (IllegalArgumentException e) {

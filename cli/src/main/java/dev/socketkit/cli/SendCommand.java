@@ -130,7 +130,8 @@ final class SendCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         logging.applyForShortCommand();
         // One connection for moments: Netty's default, pooling allocator lays out its size classes and magazines
-        // (40 ms of CPU, docs/measurements.md, "Start-up, measured") to hand out a few buffers, which plain ones serve as well.
+        // (40 ms of CPU, docs/measurements.md, "Start-up, measured") to hand out a few buffers, which plain ones serve
+        // as well.
         Main.setUnlessSet(NETTY_ALLOCATOR, "unpooled");
         Logger log = LogManager.getLogger(SendCommand.class);
         List<String> messages = new ArrayList<>(arguments);

@@ -63,6 +63,35 @@ class RelayCommandIT {
         }
     }
 
+    @Test
+    void hexdumpDumpsBothSidesBothWaysOnStderrAndStdoutStaysTheListeningLine() throws Exception {
+        try (Server echo = Server.start(
+                ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoint.tcp("127.0.0.1", 0)))) {
+            socketkit = SocketKitProcess.start(
+                    "relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), "--hexdump");
+            String endpoint = socketkit.awaitListening(START_TIMEOUT);
+            Matcher port = LOOPBACK_TCP.matcher(endpoint);
+            assertTrue(port.matches(), endpoint);
+            try (Socket client = new Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+                client.setSoTimeout(5000);
+                client.getOutputStream().write("hexdump".getBytes(US_ASCII));
+                assertEquals("hexdump", new String(client.getInputStream().readNBytes(7), US_ASCII));
+            }
+            String target = "127.0.0.1:" + echo.endpoint().port();
+            // The client's side: what it sent read, the echo written back; the target's side: the same, the other way.
+            socketkit.awaitStderrLine(
+                    line -> line.matches("read 7 bytes: 127\\.0\\.0\\.1:" + port.group(1) + " <- .*"), START_TIMEOUT);
+            socketkit.awaitStderrLine(line -> line.matches("wrote 7 bytes: .* -> " + target), START_TIMEOUT);
+            socketkit.awaitStderrLine(line -> line.matches("read 7 bytes: .* <- " + target), START_TIMEOUT);
+            socketkit.awaitStderrLine(
+                    line -> line.matches("wrote 7 bytes: 127\\.0\\.0\\.1:" + port.group(1) + " -> .*"), START_TIMEOUT);
+            socketkit.awaitStderrLine(line -> line.contains("68 65 78 64 75 6d 70"), START_TIMEOUT);
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+            assertEquals(List.of("listening " + endpoint), socketkit.stdout());
+        }
+    }
+
     static Stream<Arguments> badInputs() {
         return Stream.of(
                 Arguments.of(

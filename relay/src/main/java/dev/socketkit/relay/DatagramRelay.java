@@ -6,14 +6,17 @@ import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.DirectDatagrams;
+import dev.socketkit.transport.internal.HexDump;
 import dev.socketkit.transport.internal.LogThrottle;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
@@ -59,19 +62,34 @@ final class DatagramRelay {
     private final LogThrottle refusedWarnings = new LogThrottle();
     private final LogThrottle targetWarnings = new LogThrottle();
     private Channel listen;
+    /** {@code --hexdump}'s wiretap, the same sharable one on every socket; null without it. */
+    private final HexDump hexDump;
 
     DatagramRelay(RelayConfig config, Transport transport, Counters counters, FaultHook faults) {
         this.config = config;
         this.transport = transport;
         this.counters = counters;
         this.faults = faults;
+        this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
     }
 
     /** The listening socket's bootstrap, reading whole datagrams of the listen kind. */
     Bootstrap bootstrap(EventLoopGroup group) {
         SocketKind kind = config.listen().kind();
-        Bootstrap bootstrap = datagramBootstrap(kind).group(group).handler(new Listener());
-        return bootstrap;
+        return datagramBootstrap(kind).group(group).handler(tapped(new Listener()));
+    }
+
+    /** {@code handler}, behind {@code --hexdump}'s wiretap when there is one, so every datagram either way is dumped. */
+    private ChannelHandler tapped(ChannelHandler handler) {
+        if (hexDump == null) {
+            return handler;
+        }
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(hexDump, handler);
+            }
+        };
     }
 
     private Bootstrap datagramBootstrap(SocketKind kind) {
@@ -221,8 +239,10 @@ final class DatagramRelay {
                     ? transport.socketAddress(Endpoint.unixgram(bindPath.toString()))
                     : new InetSocketAddress(
                             target.inetSocketAddress().getAddress() instanceof Inet6Address ? "::" : "0.0.0.0", 0);
-            var binding =
-                    datagramBootstrap(target.kind()).group(loop).handler(this).bind(local);
+            var binding = datagramBootstrap(target.kind())
+                    .group(loop)
+                    .handler(tapped(this))
+                    .bind(local);
             upstream = binding.channel();
             binding.addListener(done -> {
                 if (!done.isSuccess()) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Everything a relay runs with: where it listens, where it forwards to, and how. Immutable: each {@code withX} returns
@@ -51,6 +52,7 @@ public final class RelayConfig {
     private List<Fault> faults = List.of();
     private OptionalLong seed = OptionalLong.empty();
     private List<SocketSetting> socketOptions = List.of();
+    private Consumer<String> hexDump;
 
     private RelayConfig(Endpoint listen, Endpoint target) {
         this.listen = Objects.requireNonNull(listen, "listen");
@@ -84,6 +86,7 @@ public final class RelayConfig {
         copy.faults = faults;
         copy.seed = seed;
         copy.socketOptions = socketOptions;
+        copy.hexDump = hexDump;
         return copy;
     }
 
@@ -362,6 +365,25 @@ public final class RelayConfig {
         RelayConfig copy = copy();
         copy.seed = OptionalLong.of(newSeed);
         return copy;
+    }
+
+    /**
+     * A copy that sends every chunk read and written on both sides, and every datagram, to {@code sink} as a hex dump
+     * (socat's {@code -x}, as {@code --hexdump}), under a header line naming the direction and both ends. Dumps show
+     * the bytes as the relay sees them: after TLS, and what it writes after the faults.
+     *
+     * @param sink takes each dump, header and all; called from every event loop, so it must be thread-safe
+     * @return the changed copy
+     */
+    public RelayConfig withHexDump(Consumer<String> sink) {
+        RelayConfig copy = copy();
+        copy.hexDump = Objects.requireNonNull(sink, "sink");
+        return copy;
+    }
+
+    /** {@return where {@link #withHexDump} sends hex dumps, if it was set} */
+    public Optional<Consumer<String>> hexDump() {
+        return Optional.ofNullable(hexDump);
     }
 
     private static Duration positive(String name, Duration value) {

@@ -6,6 +6,7 @@ import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.Failures;
+import dev.socketkit.transport.internal.HexDump;
 import dev.socketkit.transport.internal.LogThrottle;
 import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.StreamReads;
@@ -43,6 +44,9 @@ final class StreamRelay {
     private final ServerTls listenTls;
     private final SslContext targetTls;
     private final TlsConfig targetTlsConfig;
+    /** {@code --hexdump}'s wiretap, the same sharable one on every channel; null without it. */
+    private final HexDump hexDump;
+
     private final LogThrottle targetWarnings = new LogThrottle();
 
     StreamRelay(
@@ -61,6 +65,7 @@ final class StreamRelay {
         this.listenTls = listenTls;
         this.targetTls = targetTls;
         this.targetTlsConfig = config.effectiveTargetTls().orElse(null);
+        this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
     }
 
     /** The listening side: connections are numbered on the listening channel's loop, so in accept order. */
@@ -82,6 +87,9 @@ final class StreamRelay {
                             tls.setHandshakeTimeoutMillis(
                                     config.tlsHandshakeTimeout().toMillis());
                             client.pipeline().addLast(tls, new TlsEndOfInput());
+                        }
+                        if (hexDump != null) {
+                            client.pipeline().addLast(hexDump); // after TLS: the bytes as the relay passes them
                         }
                         client.pipeline().addLast(splice.upstream);
                     }
@@ -162,6 +170,9 @@ final class StreamRelay {
                                         targetFailed(done.cause());
                                     }
                                 });
+                            }
+                            if (hexDump != null) {
+                                channel.pipeline().addLast(hexDump);
                             }
                             channel.pipeline().addLast(downstream);
                         }
