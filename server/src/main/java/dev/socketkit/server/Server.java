@@ -5,6 +5,7 @@ import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.Durations;
+import dev.socketkit.transport.internal.Failures;
 import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.UnixSocketFile;
 import io.netty.bootstrap.AbstractBootstrap;
@@ -105,7 +106,7 @@ public final class Server implements AutoCloseable {
                     UnixSocketFile.prepareForBind(Path.of(bindTo.path()));
                 }
             } catch (IOException e) {
-                throw new ServerException(ServerBootstraps.describeBindFailure(requested, e), e);
+                throw new ServerException(Failures.describeBind(requested, e), e);
             }
         } else if (requested.inetSocketAddress().isUnresolved()) {
             throw new ServerException("cannot resolve host '" + requested.host() + "' of " + requested, null);
@@ -142,8 +143,7 @@ public final class Server implements AutoCloseable {
                         : ServerBootstraps.datagram(config, transport, loop, initializer);
                 ChannelFuture bound = ServerBootstraps.bind(bootstrap, address, listeners > 1);
                 if (!bound.isSuccess()) {
-                    throw new ServerException(
-                            ServerBootstraps.describeBindFailure(requested, bound.cause()), bound.cause());
+                    throw new ServerException(Failures.describeBind(requested, bound.cause()), bound.cause());
                 }
                 channels.add(bound.channel());
                 if (i == 0 && !kind.isUnix()) {
@@ -194,7 +194,7 @@ public final class Server implements AutoCloseable {
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new ServerException(ServerBootstraps.describeBindFailure(requested, e), e);
+            throw new ServerException(Failures.describeBind(requested, e), e);
         }
     }
 

@@ -22,7 +22,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 import javax.net.ssl.SSLException;
@@ -53,7 +52,7 @@ final class ServerBootstraps {
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
                 .handler(new AcceptGuard(config.endpoint(), initializer.guards, connections::size))
                 .childHandler(initializer.connections(connections));
-        if (supportsHalfClosure(transport, kind)) {
+        if (Bootstraps.supportsHalfClosure(transport, kind)) {
             // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
             bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         } else {
@@ -171,52 +170,5 @@ final class ServerBootstraps {
         } catch (RuntimeException unreadable) {
             return "(unreadable: " + unreadable + ")";
         }
-    }
-
-    /**
-     * Whether the transport's connected channels of this kind honour {@code ALLOW_HALF_CLOSURE}. Netty 4.2.18's NIO and
-     * io_uring Unix stream channels look for it only on TCP configurations, so a client's EOF closes the connection at
-     * once, possibly before pending answers are written.
-     */
-    static boolean supportsHalfClosure(Transport transport, SocketKind kind) {
-        return kind == SocketKind.TCP || (transport != Transport.NIO && transport != Transport.IO_URING);
-    }
-
-    /** One line for a user: what could not be bound, and why, in words rather than errno names. */
-    static String describeBindFailure(Endpoint endpoint, Throwable failure) {
-        if (failure instanceof NoSuchFileException missing) {
-            return "cannot listen on " + endpoint + ": directory " + missing.getFile() + " does not exist";
-        }
-        String message = rootMessage(failure);
-        if (message.contains("Address already in use")) {
-            return "address already in use: " + endpoint;
-        }
-        if (message.contains("Permission denied") || message.contains("Access denied")) {
-            if (!endpoint.kind().isUnix() && endpoint.port() > 0 && endpoint.port() < 1024) {
-                return "permission denied binding " + endpoint + ": ports below 1024 need root or the "
-                        + "CAP_NET_BIND_SERVICE capability (net.ipv4.ip_unprivileged_port_start)";
-            }
-            if (endpoint.kind().isUnix()) {
-                Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
-                return "permission denied creating " + endpoint + ": no write access to directory " + parent;
-            }
-            return "permission denied binding " + endpoint;
-        }
-        if (message.contains("Cannot assign requested address")) {
-            return "cannot listen on " + endpoint + ": " + endpoint.host() + " is not an address of this machine";
-        }
-        if (message.contains("No such file or directory")) {
-            Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
-            return "cannot listen on " + endpoint + ": directory " + parent + " does not exist";
-        }
-        return "cannot listen on " + endpoint + ": " + message;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

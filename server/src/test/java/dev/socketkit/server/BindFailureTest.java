@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.internal.Failures;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -30,7 +31,7 @@ class BindFailureTest {
 
     @Test
     void permissionDeniedBelowPort1024SaysWhy() {
-        String message = ServerBootstraps.describeBindFailure(
+        String message = Failures.describeBind(
                 Endpoint.tcp("127.0.0.1", 80), new BindException("bind(..) failed: Permission denied"));
         assertTrue(message.startsWith("permission denied binding tcp://127.0.0.1:80: ports below 1024"), message);
         assertTrue(message.contains("CAP_NET_BIND_SERVICE"), message);
@@ -38,7 +39,7 @@ class BindFailureTest {
 
     @Test
     void missingDirectoryIsNamed() {
-        String message = ServerBootstraps.describeBindFailure(
+        String message = Failures.describeBind(
                 Endpoint.unix("/no/such/dir/s.sock"),
                 new NoSuchFileException("/no/such/dir", null, "directory does not exist"));
         assertEquals("cannot listen on unix:///no/such/dir/s.sock: directory /no/such/dir does not exist", message);
@@ -46,7 +47,7 @@ class BindFailureTest {
 
     @Test
     void foreignAddressIsExplained() {
-        String message = ServerBootstraps.describeBindFailure(
+        String message = Failures.describeBind(
                 Endpoint.tcp("192.0.2.1", 9000), new BindException("Cannot assign requested address"));
         assertEquals("cannot listen on tcp://192.0.2.1:9000: 192.0.2.1 is not an address of this machine", message);
     }

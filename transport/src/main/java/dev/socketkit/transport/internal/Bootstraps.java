@@ -174,6 +174,19 @@ public final class Bootstraps {
                 : bootstrap.connect(remote, new DomainSocketAddress(localPath.toString()));
     }
 
+    /**
+     * Whether the transport's connected channels of this kind honour {@code ALLOW_HALF_CLOSURE}. Netty 4.2.18's NIO and
+     * io_uring Unix stream channels look for it only on TCP configurations, so a peer's EOF closes the connection at
+     * once, possibly before pending writes are done.
+     *
+     * @param transport the transport
+     * @param kind a stream kind
+     * @return whether a connection stays open for writing after the peer's EOF
+     */
+    public static boolean supportsHalfClosure(Transport transport, SocketKind kind) {
+        return kind == SocketKind.TCP || (transport != Transport.NIO && transport != Transport.IO_URING);
+    }
+
     @SuppressWarnings("unchecked")
     private static ChannelOption<Object> untyped(ChannelOption<?> option) {
         return (ChannelOption<Object>) option;

@@ -1,14 +1,17 @@
 package dev.socketkit.transport.internal;
 
+import dev.socketkit.transport.Endpoint;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
- * Turns Netty's and the JDK's connect and I/O exceptions into the one line a user reads, the same for the client and
- * the benchmark.
+ * Turns Netty's and the JDK's bind, connect and I/O exceptions into the one line a user reads, the same for the server,
+ * the client, the relay and the benchmark.
  */
 public final class Failures {
     /** What went wrong, as far as the exception tells. */
@@ -85,6 +88,42 @@ public final class Failures {
             case RESET -> "connection reset by " + endpoint;
             case IO -> endpoint + ": " + rootMessage(failure);
         };
+    }
+
+    /**
+     * The one line for a bind that failed, in words rather than errno names, for servers and the relay alike.
+     *
+     * @param endpoint where the bind was tried
+     * @param failure what Netty or the JDK threw
+     * @return such as {@code address already in use: tcp://127.0.0.1:8090}
+     */
+    public static String describeBind(Endpoint endpoint, Throwable failure) {
+        if (failure instanceof NoSuchFileException missing) {
+            return "cannot listen on " + endpoint + ": directory " + missing.getFile() + " does not exist";
+        }
+        String message = rootMessage(failure);
+        if (message.contains("Address already in use")) {
+            return "address already in use: " + endpoint;
+        }
+        if (message.contains("Permission denied") || message.contains("Access denied")) {
+            if (!endpoint.kind().isUnix() && endpoint.port() > 0 && endpoint.port() < 1024) {
+                return "permission denied binding " + endpoint + ": ports below 1024 need root or the "
+                        + "CAP_NET_BIND_SERVICE capability (net.ipv4.ip_unprivileged_port_start)";
+            }
+            if (endpoint.kind().isUnix()) {
+                Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
+                return "permission denied creating " + endpoint + ": no write access to directory " + parent;
+            }
+            return "permission denied binding " + endpoint;
+        }
+        if (message.contains("Cannot assign requested address")) {
+            return "cannot listen on " + endpoint + ": " + endpoint.host() + " is not an address of this machine";
+        }
+        if (message.contains("No such file or directory")) {
+            Path parent = Path.of(endpoint.path()).toAbsolutePath().getParent();
+            return "cannot listen on " + endpoint + ": directory " + parent + " does not exist";
+        }
+        return "cannot listen on " + endpoint + ": " + message;
     }
 
     private static String rootMessage(Throwable failure) {

@@ -1,0 +1,321 @@
+package dev.socketkit.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.junit.TestCertificates;
+import dev.socketkit.relay.Relay;
+import dev.socketkit.relay.RelayConfig;
+import dev.socketkit.relay.RelayStats;
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The stream relay between a real client and socketkit's echo server, over every transport and every pair of stream
+ * kinds it joins: tcp to tcp, tcp to unix and back, TLS terminated (tls to tcp) and originated (tcp to tls).
+ */
+@Timeout(120)
+class RelayStreamIT {
+    private static final int SIXTY_FOUR_MEBIBYTES = 64 << 20;
+
+    @TempDir
+    Path directory;
+
+    /** One pair of stream kinds a relay joins: what its clients speak, and what its target does. */
+    enum Pair {
+        TCP_TO_TCP(SocketKind.TCP, Security.PLAIN, SocketKind.TCP, Security.PLAIN),
+        TCP_TO_UNIX(SocketKind.TCP, Security.PLAIN, SocketKind.UNIX, Security.PLAIN),
+        UNIX_TO_TCP(SocketKind.UNIX, Security.PLAIN, SocketKind.TCP, Security.PLAIN),
+        TLS_TO_TCP(SocketKind.TCP, Security.TLS, SocketKind.TCP, Security.PLAIN),
+        TCP_TO_TLS(SocketKind.TCP, Security.PLAIN, SocketKind.TCP, Security.TLS);
+
+        final SocketKind listen;
+        final Security listenSecurity;
+        final SocketKind target;
+        final Security targetSecurity;
+
+        Pair(SocketKind listen, Security listenSecurity, SocketKind target, Security targetSecurity) {
+            this.listen = listen;
+            this.listenSecurity = listenSecurity;
+            this.target = target;
+            this.targetSecurity = targetSecurity;
+        }
+    }
+
+    static Stream<Arguments> transportsAndPairs() {
+        return Arrays.stream(Transport.values())
+                .flatMap(transport -> Arrays.stream(Pair.values()).map(pair -> Arguments.of(transport, pair)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("transportsAndPairs")
+    void relaysSixtyFourMebibytesExactlyBothWays(Transport transport, Pair pair) throws Exception {
+        assumeCarries(transport, pair);
+        byte[] sent = Text.random(SIXTY_FOUR_MEBIBYTES, 0x5eed_0064L);
+        try (Server echo = echo(transport, pair);
+                Relay relay = relay(transport, pair, echo.endpoint());
+                StreamConnection client = pair.listenSecurity.connect(relay.endpoint());
+                Workers workers = new Workers(1)) {
+            Future<Void> writing = workers.submit(() -> {
+                client.write(sent);
+                return null;
+            });
+            byte[] received = client.readExactly(sent.length);
+            Workers.result(writing, Duration.ofSeconds(60));
+            assertArrayEquals(sent, received, "64 MiB through the relay to the echo and back");
+            assertEquals(sent.length, relay.stats().bytesUpstream(), "bytes relayed upstream");
+        }
+    }
+
+    /** The client's end (a FIN, or a close_notify) reaches the echo, whose answers still come back, then its end. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("transportsAndPairs")
+    void passesOnTheClientsEndAndStillRelaysTheAnswers(Transport transport, Pair pair) throws Exception {
+        assumeCarries(transport, pair);
+        Transports.assumeHalfClosure(transport, pair.listen);
+        Transports.assumeHalfClosure(transport, pair.target);
+        byte[] sent = Text.random(1 << 20, 0x5eed_0065L);
+        try (Server echo = echo(transport, pair);
+                Relay relay = relay(transport, pair, echo.endpoint());
+                StreamConnection client = pair.listenSecurity.connect(relay.endpoint());
+                Workers workers = new Workers(1)) {
+            Future<Void> writing = workers.submit(() -> {
+                client.write(sent);
+                client.shutdownOutput();
+                return null;
+            });
+            byte[] received = client.readToEnd(sent.length);
+            Workers.result(writing, Duration.ofSeconds(30));
+            assertArrayEquals(sent, received, "everything sent before our end, echoed, then the end of the stream");
+        }
+    }
+
+    /** A target that ends its output first (welcome on our end, here a reply server) is passed on the other way. */
+    @TransportAndStreamKindTest
+    void passesOnTheTargetsEnd(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        ServerConfig reply = ServerConfig.defaults()
+                .withKind(ServerKind.REPLY)
+                .withEndpoint(Endpoints.of(kind, directory.resolve("t")));
+        directory.resolve("t").toFile().mkdirs();
+        try (Server server = Transports.start(transport, reply);
+                Relay relay = Relay.start(
+                        RelayConfig.of(Endpoints.tcp(), server.endpoint()).withIo(Io.valueOf(transport.name())));
+                StreamConnection client = Security.PLAIN.connect(relay.endpoint())) {
+            client.write(Text.bytes("hello"));
+            assertEquals(
+                    "Thanks for connecting",
+                    Text.string(client.readToEnd(1024)),
+                    "the reply server's answer through the relay, then its close");
+        }
+    }
+
+    /** A client's reset resets the relay's connection to the target: the target reads ECONNRESET, not an EOF. */
+    @TransportAndStreamKindTest
+    void passesOnAClientsReset(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Relay relay = relayToPort(transport, kind, target.getLocalPort())) {
+            StreamConnection client = Security.PLAIN.connect(relay.endpoint());
+            try (Socket accepted = target.accept()) {
+                accepted.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+                client.write(Text.bytes("before the reset"));
+                byte[] first = accepted.getInputStream().readNBytes(16);
+                assertEquals("before the reset", Text.string(first));
+                client.reset();
+                if (kind == SocketKind.TCP) {
+                    IOException reset = assertThrows(IOException.class, () -> readUntilEnd(accepted));
+                    assertTrue(
+                            String.valueOf(reset.getMessage()).contains("reset"),
+                            "the target sees a reset, not an end: " + reset);
+                    Poll.until(() -> relay.stats().resets() == 1, "the reset counted");
+                } else {
+                    // A Unix client has no reset to give; its abrupt close reaches the target as an end all the same.
+                    readUntilEnd(accepted);
+                }
+            }
+        }
+    }
+
+    /** The target's reset resets the client's connection; the relay goes on serving the next client. */
+    @TransportAndStreamKindTest
+    void passesOnATargetsResetAndKeepsServing(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Relay relay = relayToPort(transport, kind, target.getLocalPort())) {
+            for (int round = 0; round < 2; round++) {
+                try (StreamConnection client = Security.PLAIN.connect(relay.endpoint())) {
+                    try (Socket accepted = target.accept()) {
+                        client.write(Text.bytes("x"));
+                        assertEquals('x', accepted.getInputStream().read(), "the byte reached the target");
+                        accepted.setSoLinger(true, 0); // the close below is a reset
+                    }
+                    byte[] after = client.readUntilClosed(1024);
+                    assertEquals(0, after.length, "nothing after the target's reset");
+                }
+            }
+            Poll.until(() -> relay.stats().resets() == 2, "both resets counted");
+        }
+    }
+
+    /** A target that refuses closes the client; the relay counts it and keeps serving when the target is back. */
+    @TransportAndStreamKindTest
+    void closesTheClientWhenTheTargetRefusesAndKeepsServing(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (Relay relay = relayToPort(transport, kind, port)) {
+            try (StreamConnection client = Security.PLAIN.connect(relay.endpoint())) {
+                assertEquals(0, client.readUntilClosed(1024).length, "closed at once, nothing relayed");
+            }
+            assertEquals(1, relay.stats().targetFailures(), "the refused connect counted");
+            try (Server echo = Transports.start(
+                            transport,
+                            ServerConfig.defaults()
+                                    .withKind(ServerKind.ECHO)
+                                    .withEndpoint(Endpoint.tcp("127.0.0.1", port)));
+                    StreamConnection client = Security.PLAIN.connect(relay.endpoint())) {
+                assertEquals(port, echo.endpoint().port(), "the echo on the port that refused");
+                client.write(Text.bytes("back"));
+                assertEquals("back", Text.string(client.readExactly(4)), "relayed once the target listens");
+            }
+        }
+    }
+
+    /**
+     * A client that never reads while the target floods it: the relay stops reading the target once its own buffer for
+     * that direction is at the high mark, so it holds a bounded amount however long the flood goes on, and another
+     * connection through the same relay keeps working meanwhile.
+     */
+    @TransportAndStreamKindTest
+    void aClientThatNeverReadsStopsTheRelayReadingTheTarget(Transport transport, SocketKind kind) throws Exception {
+        Transports.assumeCarries(transport, kind);
+        try (ServerSocket flood = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Relay relay = relayToPort(transport, kind, flood.getLocalPort());
+                Workers workers = new Workers(1)) {
+            StreamConnection stalled = Security.PLAIN.connect(relay.endpoint(), StreamClient.PATIENCE, 4096);
+            Socket target = flood.accept();
+            byte[] chunk = new byte[16 * 1024];
+            long floodBytes = 1L << 30; // bounded: the flood's end if nothing ever stopped it
+            Future<Long> writing = workers.submit(() -> {
+                long written = 0;
+                try {
+                    while (written < floodBytes) {
+                        target.getOutputStream().write(chunk);
+                        written += chunk.length;
+                    }
+                } catch (IOException closed) {
+                    // The test closes the target once it has seen the relay stop reading.
+                }
+                return written;
+            });
+            // The relay has filled its buffer for the stalled direction, and stops reading there: what it read from
+            // the target stays the same from one look to the next while the target still has most of its flood to send.
+            Poll.until(
+                    () -> relay.stats().bufferedBytes() > 64 * 1024, "the relay to fill its buffer toward the client");
+            long[] last = {-1};
+            Poll.until(
+                    () -> {
+                        long now = relay.stats().bytesDownstream();
+                        boolean still = now == last[0];
+                        last[0] = now;
+                        return still && pause();
+                    },
+                    "the relay to stop reading the flooding target");
+            RelayStats stats = relay.stats();
+            assertTrue(
+                    stats.bufferedBytes() <= 256 * 1024,
+                    "the relay holds " + stats.bufferedBytes() + " bytes for a client that never reads; at most its"
+                            + " high mark and one read");
+            assertTrue(stats.bytesDownstream() < floodBytes / 8, "read " + stats.bytesDownstream() + " of the flood");
+            // Meanwhile another connection through the same relay works: its event loops are not stuck.
+            try (StreamConnection client = Security.PLAIN.connect(relay.endpoint());
+                    Socket second = flood.accept()) {
+                client.write(Text.bytes("ping"));
+                assertEquals("ping", Text.string(second.getInputStream().readNBytes(4)));
+                second.getOutputStream().write(Text.bytes("pong"));
+                assertEquals("pong", Text.string(client.readExactly(4)));
+            }
+            target.close();
+            stalled.close();
+            Workers.result(writing, Duration.ofSeconds(20));
+        }
+    }
+
+    /** A tenth of a second between two looks at a counter that should have stopped moving. */
+    private static boolean pause() {
+        try {
+            Thread.sleep(100);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void readUntilEnd(Socket socket) throws IOException {
+        byte[] buffer = new byte[4096];
+        while (socket.getInputStream().read(buffer) >= 0) {
+            // drain
+        }
+    }
+
+    private static void assumeCarries(Transport transport, Pair pair) {
+        Transports.assumeCarries(transport, pair.listen);
+        Transports.assumeCarries(transport, pair.target);
+    }
+
+    private Server echo(Transport transport, Pair pair) {
+        ServerConfig config = ServerConfig.defaults()
+                .withKind(ServerKind.ECHO)
+                .withEndpoint(Endpoints.of(pair.target, directory.resolve("target")));
+        directory.resolve("target").toFile().mkdirs();
+        return Transports.start(transport, pair.targetSecurity.applyTo(config));
+    }
+
+    /** A relay from a {@code kind} endpoint to a TCP port on loopback, where a test's own socket plays the target. */
+    private Relay relayToPort(Transport transport, SocketKind kind, int port) {
+        return Relay.start(RelayConfig.of(Endpoints.of(kind, directory), Endpoint.tcp("127.0.0.1", port))
+                .withIo(Io.valueOf(transport.name())));
+    }
+
+    private Relay relay(Transport transport, Pair pair, Endpoint target) {
+        Endpoint listen = Endpoints.of(pair.listen, directory);
+        RelayConfig config = RelayConfig.of(listen, target).withIo(Io.valueOf(transport.name()));
+        if (pair.listenSecurity == Security.TLS) {
+            config = config.withListenTls(TestCertificates.serverTls());
+        }
+        if (pair.targetSecurity == Security.TLS) {
+            config = config.withTargetTls(TestCertificates.clientTls());
+        }
+        Relay relay = Relay.start(config);
+        if (relay.transport() != transport) {
+            relay.close();
+            throw new AssertionError("asked for " + transport + ", the relay runs on " + relay.transport());
+        }
+        return relay;
+    }
+}

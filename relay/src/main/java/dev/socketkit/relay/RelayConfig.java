@@ -1,0 +1,307 @@
+package dev.socketkit.relay;
+
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.Io;
+import dev.socketkit.transport.TlsConfig;
+import dev.socketkit.transport.internal.Sizes;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a relay runs with: where it listens, where it forwards to, and how. Immutable: each {@code withX} returns
+ * a changed copy; {@link #validate()} checks what no single value can tell (the two endpoints' families, TLS on a
+ * datagram socket).
+ *
+ * <p>A {@code tls://} listen endpoint terminates TLS (with {@link TlsConfig#selfSigned()} unless {@link #withListenTls}
+ * says otherwise), a {@code tls://} target originates it (with {@link TlsConfig#client()}: the system's trust store,
+ * unless {@link #withTargetTls} says otherwise); the relay forwards plaintext between them.
+ */
+public final class RelayConfig {
+    /** The default {@link #connectTimeout()}: 5 s, as the client's. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The default {@link #sessionIdleTimeout()}: 60 s, between Linux conntrack's 30 s for one-way UDP and its 120 s. */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The default {@link #maxSessions()}: 1,024 client addresses at once, each holding one upstream socket. */
+    public static final int DEFAULT_MAX_SESSIONS = 1024;
+
+    /** The most datagram sessions a relay may hold: each is a file descriptor. */
+    public static final int MAX_SESSIONS = 1 << 20;
+
+    /** The default {@link #tlsHandshakeTimeout()}: 10 s, as the server's. */
+    public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private Endpoint listen;
+    private Endpoint target;
+    private Io io = Io.AUTO;
+    private int threads;
+    private int bufferSize;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
+    private int maxSessions = DEFAULT_MAX_SESSIONS;
+    private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
+    private Optional<TlsConfig> listenTls = Optional.empty();
+    private Optional<TlsConfig> targetTls = Optional.empty();
+
+    private RelayConfig(Endpoint listen, Endpoint target) {
+        this.listen = Objects.requireNonNull(listen, "listen");
+        this.target = Objects.requireNonNull(target, "target");
+    }
+
+    /**
+     * A relay from {@code listen} to {@code target}, with the defaults: the best transport, one event loop per core,
+     * stream reads that size themselves up to 64 KiB, {@link #DEFAULT_CONNECT_TIMEOUT}, {@link
+     * #DEFAULT_SESSION_IDLE_TIMEOUT}, {@link #DEFAULT_MAX_SESSIONS}, {@link #DEFAULT_TLS_HANDSHAKE_TIMEOUT}.
+     *
+     * @param listen where clients connect (or send datagrams) to the relay
+     * @param target where the relay forwards each connection (or client's datagrams) to
+     * @return the configuration
+     */
+    public static RelayConfig of(Endpoint listen, Endpoint target) {
+        return new RelayConfig(listen, target);
+    }
+
+    private RelayConfig copy() {
+        RelayConfig copy = new RelayConfig(listen, target);
+        copy.io = io;
+        copy.threads = threads;
+        copy.bufferSize = bufferSize;
+        copy.connectTimeout = connectTimeout;
+        copy.sessionIdleTimeout = sessionIdleTimeout;
+        copy.maxSessions = maxSessions;
+        copy.tlsHandshakeTimeout = tlsHandshakeTimeout;
+        copy.listenTls = listenTls;
+        copy.targetTls = targetTls;
+        return copy;
+    }
+
+    /**
+     * Checks what the {@code withX} methods cannot check one value at a time.
+     *
+     * @return this configuration
+     * @throws IllegalArgumentException naming what does not fit: a target of the other family (stream and datagram),
+     *     TLS on a datagram socket
+     */
+    public RelayConfig validate() {
+        if (listen.kind().isStream() != target.kind().isStream()) {
+            throw new IllegalArgumentException("cannot relay " + family(listen) + " " + listen + " to "
+                    + family(target) + " " + target + ": a relay joins sockets of one family, stream to stream (tcp,"
+                    + " tls, unix) or datagram to datagram (udp, unixgram)");
+        }
+        checkStreamForTls("listen", listen, listenTls);
+        checkStreamForTls("target", target, targetTls);
+        return this;
+    }
+
+    private static String family(Endpoint endpoint) {
+        return endpoint.kind().isStream() ? "the stream socket" : "the datagram socket";
+    }
+
+    private static void checkStreamForTls(String side, Endpoint endpoint, Optional<TlsConfig> tls) {
+        if (tls.isPresent() && endpoint.kind().isDatagram()) {
+            throw new IllegalArgumentException("TLS on the " + side + " side needs a stream endpoint (tcp://, tls://,"
+                    + " unix://), not " + endpoint.kind().scheme() + "; DTLS for datagram sockets is not offered");
+        }
+    }
+
+    /** {@return where clients connect to the relay} */
+    public Endpoint listen() {
+        return listen;
+    }
+
+    /** {@return where the relay forwards to} */
+    public Endpoint target() {
+        return target;
+    }
+
+    /** {@return which transport carries both sides} */
+    public Io io() {
+        return io;
+    }
+
+    /** {@return event-loop threads for stream relays; 0 for one per core (a datagram relay always uses one)} */
+    public int threads() {
+        return threads;
+    }
+
+    /** {@return the most bytes one read returns; 0 for automatic} */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** {@return how long a connect to the target may take, a TLS handshake included} */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** {@return how long a datagram session may go with no datagram either way before it ends} */
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /** {@return the most datagram sessions (client addresses) held at once} */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    /** {@return how long a client's TLS handshake with a TLS-terminating relay may take} */
+    public Duration tlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    /**
+     * {@return the TLS the relay speaks with its clients, if any}: as set with {@link #withListenTls}, or a self-signed
+     * certificate for a {@code tls://} listen endpoint
+     */
+    public Optional<TlsConfig> effectiveListenTls() {
+        return listenTls.isEmpty() && listen.isTls() ? Optional.of(TlsConfig.selfSigned()) : listenTls;
+    }
+
+    /**
+     * {@return the TLS the relay speaks with its target, if any}: as set with {@link #withTargetTls}, or {@link
+     * TlsConfig#client()} for a {@code tls://} target
+     */
+    public Optional<TlsConfig> effectiveTargetTls() {
+        return targetTls.isEmpty() && target.isTls() ? Optional.of(TlsConfig.client()) : targetTls;
+    }
+
+    /**
+     * A copy on transport {@code newIo}; both sides use it, so that each connection's two channels share one event loop.
+     *
+     * @param newIo the transport choice
+     * @return the changed copy
+     */
+    public RelayConfig withIo(Io newIo) {
+        RelayConfig copy = copy();
+        copy.io = Objects.requireNonNull(newIo, "io");
+        return copy;
+    }
+
+    /**
+     * A copy with {@code newThreads} event-loop threads for a stream relay.
+     *
+     * @param newThreads 1 to 1,024; 0 for one per core
+     * @return the changed copy
+     * @throws IllegalArgumentException if out of range
+     */
+    public RelayConfig withThreads(int newThreads) {
+        if (newThreads < 0 || newThreads > 1024) {
+            throw new IllegalArgumentException("threads " + newThreads + " is out of range 1-1024");
+        }
+        RelayConfig copy = copy();
+        copy.threads = newThreads;
+        return copy;
+    }
+
+    /**
+     * A copy whose reads return at most {@code newSize} bytes, as {@code recv(N)}; a longer datagram is cut.
+     *
+     * @param newSize 1 to 64 MiB; 0 for automatic (stream reads up to 64 KiB, datagram reads take any datagram whole)
+     * @return the changed copy
+     * @throws IllegalArgumentException if out of range
+     */
+    public RelayConfig withBufferSize(int newSize) {
+        if (newSize < 0 || newSize > Sizes.MAX_READ_BUFFER) {
+            throw new IllegalArgumentException(
+                    "buffer size " + newSize + " is out of range 1-" + Sizes.MAX_READ_BUFFER);
+        }
+        RelayConfig copy = copy();
+        copy.bufferSize = newSize;
+        return copy;
+    }
+
+    /**
+     * A copy with connect timeout {@code newTimeout}.
+     *
+     * @param newTimeout how long a connect to the target may take, a TLS handshake included; positive
+     * @return the changed copy
+     * @throws IllegalArgumentException if not positive
+     */
+    public RelayConfig withConnectTimeout(Duration newTimeout) {
+        RelayConfig copy = copy();
+        copy.connectTimeout = positive("connect timeout", newTimeout);
+        return copy;
+    }
+
+    /**
+     * A copy whose datagram sessions end after {@code newTimeout} with no datagram either way.
+     *
+     * @param newTimeout positive
+     * @return the changed copy
+     * @throws IllegalArgumentException if not positive
+     */
+    public RelayConfig withSessionIdleTimeout(Duration newTimeout) {
+        RelayConfig copy = copy();
+        copy.sessionIdleTimeout = positive("session idle timeout", newTimeout);
+        return copy;
+    }
+
+    /**
+     * A copy that holds at most {@code newMax} datagram sessions at once; a datagram from a new client address while
+     * the table is full is dropped (and counted) until a session expires.
+     *
+     * @param newMax 1 to {@link #MAX_SESSIONS}
+     * @return the changed copy
+     * @throws IllegalArgumentException if out of range
+     */
+    public RelayConfig withMaxSessions(int newMax) {
+        if (newMax < 1 || newMax > MAX_SESSIONS) {
+            throw new IllegalArgumentException("max sessions " + newMax + " is out of range 1-" + MAX_SESSIONS);
+        }
+        RelayConfig copy = copy();
+        copy.maxSessions = newMax;
+        return copy;
+    }
+
+    /**
+     * A copy with TLS handshake timeout {@code newTimeout} for clients of a TLS-terminating relay.
+     *
+     * @param newTimeout positive
+     * @return the changed copy
+     * @throws IllegalArgumentException if not positive
+     */
+    public RelayConfig withTlsHandshakeTimeout(Duration newTimeout) {
+        RelayConfig copy = copy();
+        copy.tlsHandshakeTimeout = positive("TLS handshake timeout", newTimeout);
+        return copy;
+    }
+
+    /**
+     * A copy that terminates TLS: clients speak TLS to the relay, which presents {@code config}'s certificate.
+     *
+     * @param config a server's TLS settings
+     * @return the changed copy
+     */
+    public RelayConfig withListenTls(TlsConfig config) {
+        RelayConfig copy = copy();
+        copy.listenTls = Optional.of(config);
+        return copy;
+    }
+
+    /**
+     * A copy that originates TLS: the relay speaks TLS to the target, trusting as {@code config} says.
+     *
+     * @param config a client's TLS settings
+     * @return the changed copy
+     */
+    public RelayConfig withTargetTls(TlsConfig config) {
+        RelayConfig copy = copy();
+        copy.targetTls = Optional.of(config);
+        return copy;
+    }
+
+    private static Duration positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " " + value + " must be positive");
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "relay " + listen + " -> " + target;
+    }
+}

@@ -1,0 +1,256 @@
+package dev.socketkit.relay;
+
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.TlsConfig;
+import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.internal.Bootstraps;
+import dev.socketkit.transport.internal.Failures;
+import dev.socketkit.transport.internal.LogThrottle;
+import dev.socketkit.transport.internal.ServerTls;
+import dev.socketkit.transport.internal.StreamReads;
+import dev.socketkit.transport.internal.TlsContexts;
+import dev.socketkit.transport.internal.TlsEndOfInput;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The stream half of the relay: a server bootstrap whose every accepted connection opens one to the target on the same
+ * event loop, and a {@link Splice} that joins the two.
+ */
+final class StreamRelay {
+    private static final Logger LOG = LogManager.getLogger(Relay.class);
+    private static final AttributeKey<Long> NUMBER = AttributeKey.valueOf(StreamRelay.class, "number");
+
+    private final RelayConfig config;
+    private final Transport transport;
+    private final Counters counters;
+    private final FaultHook faults;
+    private final Set<Channel> connections;
+    private final ServerTls listenTls;
+    private final SslContext targetTls;
+    private final TlsConfig targetTlsConfig;
+    private final LogThrottle targetWarnings = new LogThrottle();
+
+    StreamRelay(
+            RelayConfig config,
+            Transport transport,
+            Counters counters,
+            FaultHook faults,
+            Set<Channel> connections,
+            ServerTls listenTls,
+            SslContext targetTls) {
+        this.config = config;
+        this.transport = transport;
+        this.counters = counters;
+        this.faults = faults;
+        this.connections = connections;
+        this.listenTls = listenTls;
+        this.targetTls = targetTls;
+        this.targetTlsConfig = config.effectiveTargetTls().orElse(null);
+    }
+
+    /** The listening side: connections are numbered on the listening channel's loop, so in accept order. */
+    ServerBootstrap bootstrap(EventLoopGroup group) {
+        SocketKind kind = config.listen().kind();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelClass(kind))
+                .handler(new Numbering(counters))
+                // Off until the target is connected: nothing is read that could not be passed on.
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel client) {
+                        Splice splice = new Splice(client.attr(NUMBER).get(), client);
+                        if (listenTls != null) {
+                            SslHandler tls = listenTls.newHandler(client.alloc());
+                            tls.setHandshakeTimeoutMillis(
+                                    config.tlsHandshakeTimeout().toMillis());
+                            client.pipeline().addLast(tls, new TlsEndOfInput());
+                        }
+                        client.pipeline().addLast(splice.upstream);
+                    }
+                });
+        if (Bootstraps.supportsHalfClosure(transport, kind)) {
+            bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        } else {
+            LOG.warn(
+                    "{} cannot half-close {} connections (a Netty limitation): a client's EOF closes its relayed"
+                            + " connection once what it sent is passed on; --io epoll can",
+                    transport.id(),
+                    kind.scheme());
+        }
+        return bootstrap;
+    }
+
+    /** Gives each accepted connection its ordinal before the acceptor hands it to its event loop. */
+    @ChannelHandler.Sharable
+    private static final class Numbering extends ChannelInboundHandlerAdapter {
+        private final Counters counters;
+
+        Numbering(Counters counters) {
+            this.counters = counters;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel child) {
+                child.attr(NUMBER).set(counters.connections.incrementAndGet());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** One relayed connection: the client's channel and the target's, on one event loop. */
+    final class Splice {
+        final long number;
+        final Channel client;
+        final Side upstream;
+        final Side downstream;
+        Channel target;
+        boolean started;
+
+        Splice(long number, Channel client) {
+            this.number = number;
+            this.client = client;
+            this.upstream = new Side(this, Direction.UPSTREAM, counters);
+            this.downstream = new Side(this, Direction.DOWNSTREAM, counters);
+        }
+
+        /** The client is connected: connect to the target from the client's event loop. */
+        void connectTarget() {
+            connections.add(client);
+            counters.openConnections.increment();
+            client.closeFuture().addListener(closed -> closed());
+            Endpoint endpoint = config.target();
+            SocketKind kind = endpoint.kind();
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(client.eventLoop())
+                    .channel(transport.channelClass(kind))
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel channel) {
+                            if (targetTls != null) {
+                                SslHandler tls = TlsContexts.newClientHandler(
+                                        targetTls,
+                                        targetTlsConfig,
+                                        channel.alloc(),
+                                        kind.isUnix() ? "localhost" : endpoint.host(),
+                                        kind.isUnix() ? 0 : endpoint.port());
+                                tls.setHandshakeTimeoutMillis(
+                                        config.connectTimeout().toMillis());
+                                channel.pipeline().addLast(tls, new TlsEndOfInput());
+                                tls.handshakeFuture().addListener(done -> {
+                                    if (!done.isSuccess()) {
+                                        targetFailed(done.cause());
+                                    }
+                                });
+                            }
+                            channel.pipeline().addLast(downstream);
+                        }
+                    });
+            if (Bootstraps.supportsHalfClosure(transport, kind)) {
+                bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            }
+            Bootstraps.connectTimeout(bootstrap, config.connectTimeout());
+            var connecting = bootstrap.connect(transport.socketAddress(endpoint));
+            target = connecting.channel();
+            connecting.addListener(done -> {
+                if (!done.isSuccess()) {
+                    targetFailed(done.cause());
+                } else if (!client.isActive()) {
+                    target.close();
+                } else {
+                    start();
+                }
+            });
+        }
+
+        private void targetFailed(Throwable cause) {
+            if (!client.isOpen() && !target.isOpen()) {
+                return;
+            }
+            counters.targetFailures.increment();
+            String more = targetWarnings.admit();
+            if (more != null) {
+                LOG.warn(
+                        "connection {} from {}: {}; closing it{}",
+                        number,
+                        peer(),
+                        Failures.describe(config.target().toString(), cause),
+                        more);
+            }
+            target.close();
+            client.close();
+        }
+
+        private void start() {
+            started = true;
+            LOG.debug(
+                    "connection {} opened: {} -> {} | {} -> {}",
+                    number,
+                    peer(),
+                    client.localAddress(),
+                    target.localAddress(),
+                    target.remoteAddress());
+            faults.attachStream(number, client, target);
+            upstream.start();
+            downstream.start();
+        }
+
+        /** The client as a log line names it: its address, or for an unnamed Unix socket, the relay's endpoint. */
+        String peer() {
+            Object address = client.remoteAddress();
+            String text = address == null ? "" : address.toString();
+            return text.isEmpty() || text.endsWith("[]") || text.endsWith(":")
+                    ? "a client of " + config.listen()
+                    : text;
+        }
+
+        /** The writer's side: {@code downstream}'s channel for upstream data, and the other way. */
+        Channel to(Direction direction) {
+            return direction == Direction.UPSTREAM ? target : client;
+        }
+
+        Channel from(Direction direction) {
+            return direction == Direction.UPSTREAM ? client : target;
+        }
+
+        Side reader(Direction direction) {
+            return direction == Direction.UPSTREAM ? upstream : downstream;
+        }
+
+        /** Both directions have ended (each EOF passed on): nothing more can flow, so both channels close. */
+        void endedOneWay() {
+            if (upstream.endPassed && downstream.endPassed) {
+                client.close();
+                target.close();
+            }
+        }
+
+        private void closed() {
+            connections.remove(client);
+            counters.openConnections.decrement();
+            if (started) {
+                LOG.debug("connection {} closed: {} bytes up, {} bytes down", number, upstream.bytes, downstream.bytes);
+            }
+        }
+    }
+}
