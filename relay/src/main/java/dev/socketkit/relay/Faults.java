@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -141,6 +143,36 @@ public final class Faults implements FaultHook {
         }
     }
 
+    /**
+     * {@return a future that completes once every change made so far is in place on every connection and session
+     * open now} Changes are made on each connection's event loop, after the I/O it is busy with; a test that must know
+     * a fault acts on the very next byte waits on this.
+     */
+    public CompletableFuture<Void> applied() {
+        List<CompletableFuture<Void>> marks = new ArrayList<>();
+        for (StreamConnection connection : streams.values()) {
+            marks.add(mark(connection.client.eventLoop()));
+        }
+        for (Session session : sessions.values()) {
+            EventExecutor on = session.loop();
+            if (on != null) {
+                marks.add(mark(on));
+            }
+        }
+        return CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new));
+    }
+
+    /** {@return a future completed by a task on {@code loop}: it runs after every task queued there before it} */
+    private static CompletableFuture<Void> mark(EventExecutor loop) {
+        CompletableFuture<Void> mark = new CompletableFuture<>();
+        try {
+            loop.execute(() -> mark.complete(null));
+        } catch (RejectedExecutionException e) {
+            mark.complete(null); // the loop has stopped: its connections are closed, nothing is left to change
+        }
+        return mark;
+    }
+
     private List<Entry> snapshot() {
         synchronized (lock) {
             return new ArrayList<>(entries.values());
@@ -262,11 +294,12 @@ public final class Faults implements FaultHook {
             }
         }
 
+        synchronized EventExecutor loop() {
+            return loop;
+        }
+
         void remove(Entry entry) {
-            EventExecutor on;
-            synchronized (this) {
-                on = loop;
-            }
+            EventExecutor on = loop();
             if (on == null) {
                 removeNow(entry); // no datagram yet, so nothing held: nothing to send from this thread
             } else {

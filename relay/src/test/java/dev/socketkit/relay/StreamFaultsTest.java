@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -160,8 +162,8 @@ class StreamFaultsTest {
                 Socket socket = connect(echo)) {
             socket.setSoTimeout(300);
             socket.getOutputStream().write(new byte[10]);
-            assertThrows(java.net.SocketTimeoutException.class, () -> socket.getInputStream()
-                    .read());
+            assertThrows(
+                    SocketTimeoutException.class, () -> socket.getInputStream().read());
             socket.setSoTimeout(20_000);
             echo.faults.remove("timeout_downstream");
             assertEquals(-1, socket.getInputStream().read());
@@ -239,17 +241,16 @@ class StreamFaultsTest {
                 Socket socket = connect(echo)) {
             assertTrue(fastestRoundTrip(socket, 3) < 100);
             echo.faults.add(Fault.latency(Duration.ofMillis(200)));
-            // The add is made on the connection's loop, after the I/O it is busy with: one round trip lets it run.
-            socket.getOutputStream().write(1);
-            assertEquals(1, socket.getInputStream().read());
+            echo.faults.applied().get(10, TimeUnit.SECONDS);
             assertTrue(fastestRoundTrip(socket, 3) >= 190);
             // Held back for an hour, then the fault is removed: the held bytes pass on at once, in order.
             echo.faults.remove("latency_downstream");
             echo.faults.add(Fault.latency(Duration.ofHours(1)).withName("long"));
+            echo.faults.applied().get(10, TimeUnit.SECONDS);
             socket.getOutputStream().write(new byte[] {1, 2, 3});
             socket.setSoTimeout(300);
-            assertThrows(java.net.SocketTimeoutException.class, () -> socket.getInputStream()
-                    .read());
+            assertThrows(
+                    SocketTimeoutException.class, () -> socket.getInputStream().read());
             socket.setSoTimeout(20_000);
             echo.faults.remove("long");
             assertArrayEquals(new byte[] {1, 2, 3}, readFully(socket.getInputStream(), 3));
