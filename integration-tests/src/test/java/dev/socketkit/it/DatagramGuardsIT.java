@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.socketkit.server.Guard;
 import dev.socketkit.server.Server;
@@ -15,11 +14,8 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,7 +152,7 @@ class DatagramGuardsIT {
                     "    print(len(s.recvfrom(100)[0]))");
             Endpoint endpoint = server.endpoint();
             String target = kind == SocketKind.UDP ? String.valueOf(endpoint.port()) : endpoint.path();
-            String output = python(
+            String output = Python.run(
                     script, kind.scheme(), target, directory.resolve("py.sock").toString());
             assertEquals("0\n5", output, "an empty answer to the empty datagram, then the next one's");
             ServerStats stats = Poll.stats(server, s -> s.framesOut() == 2, PATIENCE);
@@ -189,7 +185,7 @@ class DatagramGuardsIT {
                     "other.settimeout(10)",
                     "other.sendto(b'hello', sys.argv[1])",
                     "print(other.recvfrom(100)[0].decode())");
-            String output = python(
+            String output = Python.run(
                     script,
                     server.endpoint().path(),
                     directory.resolve("mute.sock").toString(),
@@ -198,25 +194,6 @@ class DatagramGuardsIT {
             ServerStats stats = Poll.stats(server, s -> s.count(Guard.DATAGRAM_SOCKET_FULL) > 0, PATIENCE);
             assertTrue(
                     stats.count(Guard.DATAGRAM_SOCKET_FULL) > 0, "the mute peer's answers dropped: " + stats.summary());
-        }
-    }
-
-    /** Runs a Python script with {@code args}; skips the test without python3; returns its output, stripped. */
-    private static String python(String script, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("python3", "-c", script));
-        command.addAll(List.of(args));
-        Process python;
-        try {
-            python = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException noPython) {
-            assumeTrue(false, "python3 is needed for this peer");
-            throw noPython;
-        }
-        try {
-            assertTrue(python.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
-            return new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        } finally {
-            python.destroyForcibly();
         }
     }
 

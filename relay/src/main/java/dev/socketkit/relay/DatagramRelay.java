@@ -6,7 +6,6 @@ import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.DirectDatagrams;
-import dev.socketkit.transport.internal.Failures;
 import dev.socketkit.transport.internal.LogThrottle;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +22,7 @@ import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The datagram half of the relay: one listening socket, and per client address a session with an upstream socket of
- * its own, connected to the target, so that the target's answers come back to that socket alone and go to that client
+ * its own, so that the target's answers come back to that socket alone and go to that client
  * from the listening socket. Everything runs on the listening socket's one event loop, so the table needs no lock.
  *
  * <p>The table is bounded ({@link RelayConfig#maxSessions()}) and refuses new client addresses while full, rather than
@@ -48,7 +48,7 @@ import org.apache.logging.log4j.Logger;
  */
 final class DatagramRelay {
     private static final Logger LOG = LogManager.getLogger(Relay.class);
-    /** Datagrams a session holds while its upstream socket is being bound and connected; more are dropped. */
+    /** Datagrams a session holds while its upstream socket is being bound; more are dropped. */
     private static final int PENDING_LIMIT = 64;
 
     private final RelayConfig config;
@@ -198,9 +198,10 @@ final class DatagramRelay {
         final EventLoop loop;
         final DatagramFaults faults;
         final Path bindPath;
+        final SocketAddress targetAddress;
         final Channel upstream;
         final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-        boolean connected;
+        boolean bound;
         boolean closed;
         long lastActive;
 
@@ -212,28 +213,34 @@ final class DatagramRelay {
             sessions.put(client, this);
             counters.openSessions.increment();
             Endpoint target = config.target();
+            this.targetAddress = transport.socketAddress(target);
+            // Bound, not connected: a connected epoll socket reads with recv(), which cannot tell an empty datagram
+            // from none, so the target's empty answers would be lost. Datagrams from anyone but the target are dropped.
             this.bindPath = Bootstraps.clientBindPath(target.kind()).orElse(null);
-            var connecting = Bootstraps.connect(
-                    datagramBootstrap(target.kind()).group(loop).handler(this),
-                    transport.socketAddress(target),
-                    bindPath);
-            upstream = connecting.channel();
-            connecting.addListener(done -> {
+            SocketAddress local = bindPath != null
+                    ? transport.socketAddress(Endpoint.unixgram(bindPath.toString()))
+                    : new InetSocketAddress(
+                            target.inetSocketAddress().getAddress() instanceof Inet6Address ? "::" : "0.0.0.0", 0);
+            var binding =
+                    datagramBootstrap(target.kind()).group(loop).handler(this).bind(local);
+            upstream = binding.channel();
+            binding.addListener(done -> {
                 if (!done.isSuccess()) {
                     counters.targetFailures.increment();
                     String more = targetWarnings.admit();
                     if (more != null) {
                         LOG.warn(
-                                "datagram session {} from {}: {}{}",
+                                "datagram session {} from {}: cannot open a socket toward {}: {}{}",
                                 number,
                                 client,
-                                Failures.describe(target.toString(), done.cause()),
+                                target,
+                                done.cause().toString(),
                                 more);
                     }
                     close(false);
                     return;
                 }
-                connected = true;
+                bound = true;
                 LOG.debug(
                         "datagram session {} opened: {} -> {} | {} -> {}",
                         number,
@@ -276,7 +283,7 @@ final class DatagramRelay {
                 data.release();
                 return;
             }
-            if (!connected) {
+            if (!bound) {
                 if (pending.size() >= PENDING_LIMIT) {
                     counters.datagramsDropped.increment();
                     data.release();
@@ -285,7 +292,7 @@ final class DatagramRelay {
                 }
                 return;
             }
-            send(upstream, upstream.remoteAddress(), data);
+            send(upstream, targetAddress, data);
         }
 
         @Override
@@ -307,6 +314,16 @@ final class DatagramRelay {
             }
         }
 
+        private boolean fromTarget(SocketAddress sender) {
+            if (sender instanceof DomainSocketAddress unix) {
+                return unix.path().equals(config.target().path());
+            }
+            return sender instanceof InetSocketAddress ip
+                    && targetAddress instanceof InetSocketAddress expected
+                    && ip.getPort() == expected.getPort()
+                    && ip.getAddress().equals(expected.getAddress());
+        }
+
         private void sendDown(ByteBuf data) {
             if (closed || listen == null || !listen.isActive()) {
                 data.release();
@@ -317,7 +334,7 @@ final class DatagramRelay {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A connected UDP socket hears ICMP port unreachable as an error: the target is not there (yet).
+            // A send the kernel refused (the target's queue full, no such socket file): that datagram is lost.
             LOG.debug("datagram session {} from {}: {}", number, client, cause.toString());
         }
 
