@@ -91,7 +91,7 @@ public final class Relay implements AutoCloseable {
             throw new RelayException("host not found: " + target.host() + " (the target " + target + ")", null);
         }
         // The one place faults come in: every connection and session is put through this hook.
-        FaultHook faults = FaultHook.NONE;
+        FaultHook faults = config.faults() != null ? config.faults() : FaultHook.NONE;
         Counters counters = new Counters();
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
         StreamRelay streams = null;

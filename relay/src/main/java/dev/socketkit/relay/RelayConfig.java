@@ -74,7 +74,29 @@ public final class RelayConfig {
         copy.tlsHandshakeTimeout = tlsHandshakeTimeout;
         copy.listenTls = listenTls;
         copy.targetTls = targetTls;
+        copy.faults = faults;
         return copy;
+    }
+
+    // Until relay-faults brings its own: the least the Toxiproxy API needs to start a relay with a live fault set.
+    private Faults faults;
+
+    /**
+     * A copy whose connections and datagram sessions go through {@code newFaults}, a live set that may change while the
+     * relay runs.
+     *
+     * @param newFaults the faults
+     * @return the changed copy
+     */
+    public RelayConfig withFaults(Faults newFaults) {
+        RelayConfig copy = copy();
+        copy.faults = Objects.requireNonNull(newFaults, "faults");
+        return copy;
+    }
+
+    /** {@return the faults every connection and session goes through, or null for none} */
+    public Faults faults() {
+        return faults;
     }
 
     /**
