@@ -35,6 +35,18 @@ final class ShutdownHook {
                         "socketkit-shutdown"));
     }
 
+    /** Closes {@code running} (the Toxiproxy API and its relays) when the JVM is asked to stop, then exits 0. */
+    static void install(AutoCloseable running) {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            closeQuietly(running);
+                            LogManager.shutdown();
+                            Runtime.getRuntime().halt(status);
+                        },
+                        "socketkit-shutdown"));
+    }
+
     private static void closeQuietly(AutoCloseable after) {
         if (after == null) {
             return;

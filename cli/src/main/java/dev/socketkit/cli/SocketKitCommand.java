@@ -17,7 +17,8 @@ import picocli.CommandLine.IVersionProvider;
         footer = ExitCodes.HELP)
 final class SocketKitCommand {
     /** The commands, in the order {@code --help} lists them. */
-    private static final List<String> COMMANDS = List.of("serve", "send", "resolve", "bench", "completion", "help");
+    private static final List<String> COMMANDS =
+            List.of("serve", "send", "resolve", "bench", "toxiproxy", "completion", "help");
 
     /** The commands that describe the others, and so need the whole command line built. */
     private static final List<String> DESCRIBING = List.of("completion", "help");
@@ -89,6 +90,7 @@ final class SocketKitCommand {
             case "send" -> new SendCommand();
             case "resolve" -> new ResolveCommand();
             case "bench" -> new BenchCommand();
+            case "toxiproxy" -> new ToxiproxyCommand();
             case "completion" -> new CompletionCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no command " + name);
