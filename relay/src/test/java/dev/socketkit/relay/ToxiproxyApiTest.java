@@ -11,6 +11,8 @@ import dev.socketkit.transport.internal.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -22,6 +24,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -177,6 +180,39 @@ class ToxiproxyApiTest {
         String huge = "{\"name\":\"" + "x".repeat(ToxiproxyApi.MAX_BODY_BYTES) + "\"}";
         assertErrorStartsWith(413, "request body too large", send("POST", "/proxies", huge));
         assertEquals("{}", send("GET", "/proxies", null).body());
+    }
+
+    /** The API's threads are few: a client that starts a body and stalls holds one only until the request deadline. */
+    @Test
+    void clientsThatStallInTheirBodiesAreCutOffAtTheRequestDeadline() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) { // more than the API's threads
+                Socket socket = new Socket("127.0.0.1", api.address().getPort());
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream()
+                        .write("POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"
+                                .getBytes(StandardCharsets.US_ASCII));
+                stalled.add(socket);
+            }
+            assertEquals(200, send("GET", "/version", null).statusCode(), "answered once the stalled are cut off");
+            for (Socket socket : stalled) {
+                assertEquals(-1, endOrReset(socket), "a stalled request is closed unanswered");
+            }
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    /** {@return -1 for a connection closed with a FIN or a reset, or the byte read} */
+    private static int endOrReset(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read();
+        } catch (SocketException reset) {
+            return -1;
+        }
     }
 
     @Test
