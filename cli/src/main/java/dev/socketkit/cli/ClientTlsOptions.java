@@ -100,32 +100,8 @@ final class ClientTlsOptions {
         if (!on) {
             return Optional.empty();
         }
-        if (insecure && (pin != null || ca != null)) {
-            throw new UsageException("--insecure checks no certificate, so " + (pin != null ? "--pin" : "--ca")
-                    + " would be ignored; give one of them");
-        }
-        if (pin != null && ca != null) {
-            throw new UsageException(
-                    "--pin accepts one certificate whoever issued it, so --ca would be ignored; give" + " one of them");
-        }
         TlsConfig config = cert != null || key != null ? Options.tlsIdentity(cert, key) : TlsConfig.client();
-        if (ca != null) {
-            try {
-                config = config.withTrustedCertificates(ca);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--ca: " + e.getMessage());
-            }
-        }
-        if (pin != null) {
-            try {
-                config = config.withPin(pin);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--pin: " + e.getMessage());
-            }
-        }
-        if (insecure) {
-            config = config.insecure();
-        }
+        config = trust(config, "--", ca, pin, insecure);
         if (serverName != null) {
             if (serverName.isBlank()) {
                 throw new UsageException("--servername: empty; give a host name");
@@ -133,6 +109,39 @@ final class ClientTlsOptions {
             config = config.withServerName(serverName);
         }
         return Optional.of(Options.tlsCommon(config, alpn, engine, defaultEngine));
+    }
+
+    /**
+     * {@code config} trusting as the options say: the CA file, the pin, or nothing checked; the trust options of {@code
+     * send} and {@code bench}, and of {@code relay}'s target ({@code --target-ca} ...).
+     *
+     * @param prefix how the options begin: {@code --} or {@code --target-}
+     * @throws UsageException if the options contradict each other, or naming the file or pin that is wrong
+     */
+    static TlsConfig trust(TlsConfig config, String prefix, Path ca, String pin, boolean insecure) {
+        if (insecure && (pin != null || ca != null)) {
+            throw new UsageException(prefix + "insecure checks no certificate, so " + prefix
+                    + (pin != null ? "pin" : "ca") + " would be ignored; give one of them");
+        }
+        if (pin != null && ca != null) {
+            throw new UsageException(prefix + "pin accepts one certificate whoever issued it, so " + prefix
+                    + "ca would be ignored; give one of them");
+        }
+        if (ca != null) {
+            try {
+                config = config.withTrustedCertificates(ca);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(prefix + "ca: " + e.getMessage());
+            }
+        }
+        if (pin != null) {
+            try {
+                config = config.withPin(pin);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(prefix + "pin: " + e.getMessage());
+            }
+        }
+        return insecure ? config.insecure() : config;
     }
 
     /** Says once, on stderr, that {@code --insecure} checks nothing; after every value was checked. */

@@ -1,6 +1,7 @@
 package dev.socketkit.cli;
 
 import dev.socketkit.server.Server;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 
 /**
@@ -35,12 +36,16 @@ final class ShutdownHook {
                         "socketkit-shutdown"));
     }
 
-    /** Closes {@code running} (the Toxiproxy API and its relays) when the JVM is asked to stop, then exits 0. */
-    static void install(AutoCloseable running) {
+    /**
+     * Runs {@code stop} when the JVM is asked to stop, logs {@code stopped} at DEBUG ({@code -v}), then exits with the
+     * CLI's status: for commands that run something other than a {@link Server} ({@code relay}).
+     */
+    static void install(Runnable stop, Supplier<String> stopped) {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            closeQuietly(running);
+                            stop.run();
+                            LogManager.getLogger(ServeCommand.class).debug(stopped.get());
                             LogManager.shutdown();
                             Runtime.getRuntime().halt(status);
                         },

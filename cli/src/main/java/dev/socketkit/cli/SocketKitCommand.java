@@ -1,6 +1,7 @@
 package dev.socketkit.cli;
 
 import dev.socketkit.client.ClientException;
+import dev.socketkit.relay.RelayException;
 import dev.socketkit.server.ServerException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -18,7 +19,7 @@ import picocli.CommandLine.IVersionProvider;
 final class SocketKitCommand {
     /** The commands, in the order {@code --help} lists them. */
     private static final List<String> COMMANDS =
-            List.of("serve", "send", "resolve", "bench", "toxiproxy", "completion", "help");
+            List.of("serve", "send", "relay", "toxiproxy", "resolve", "bench", "completion", "help");
 
     /** The commands that describe the others, and so need the whole command line built. */
     private static final List<String> DESCRIBING = List.of("completion", "help");
@@ -67,7 +68,9 @@ final class SocketKitCommand {
             } else if (e instanceof ClientException client) {
                 status = client.reason() == ClientException.Reason.TIMED_OUT ? ExitCodes.TIMEOUT : ExitCodes.FAILURE;
                 message = e.getMessage();
-            } else if (e instanceof ServerException || e instanceof IllegalStateException) {
+            } else if (e instanceof ServerException
+                    || e instanceof RelayException
+                    || e instanceof IllegalStateException) {
                 status = ExitCodes.FAILURE;
                 message = e.getMessage();
             } else {
@@ -88,6 +91,7 @@ final class SocketKitCommand {
         return switch (name) {
             case "serve" -> new ServeCommand();
             case "send" -> new SendCommand();
+            case "relay" -> new RelayCommand();
             case "resolve" -> new ResolveCommand();
             case "bench" -> new BenchCommand();
             case "toxiproxy" -> new ToxiproxyCommand();

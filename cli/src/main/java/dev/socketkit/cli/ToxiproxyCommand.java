@@ -63,7 +63,7 @@ final class ToxiproxyCommand implements Callable<Integer> {
         ToxiproxyApi running = ApiOptions.start(
                 address, seed != null ? seed : ThreadLocalRandom.current().nextLong());
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
-        ShutdownHook.install(running);
+        ShutdownHook.install(running::close, () -> "stopped the Toxiproxy API on " + ApiOptions.url(running.address()));
         String url = ApiOptions.url(running.address());
         LogManager.getLogger(ToxiproxyCommand.class).info("Toxiproxy API on {}", url);
         PrintWriter out = spec.commandLine().getOut();

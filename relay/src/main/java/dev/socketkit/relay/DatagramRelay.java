@@ -84,7 +84,7 @@ final class DatagramRelay {
         } else {
             bootstrap.channel(transport.channelClass(kind));
         }
-        return bootstrap;
+        return Bootstraps.applyOptions(bootstrap, config.socketOptions());
     }
 
     /** Ends every session; on the event loop, as the relay stops. */

@@ -91,7 +91,7 @@ public final class Relay implements AutoCloseable {
             throw new RelayException("host not found: " + target.host() + " (the target " + target + ")", null);
         }
         // The one place faults come in: every connection and session is put through this hook.
-        FaultHook faults = config.faults() != null ? config.faults() : FaultHook.NONE;
+        FaultHook faults = FaultHook.NONE;
         Counters counters = new Counters();
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
         StreamRelay streams = null;
@@ -146,13 +146,16 @@ public final class Relay implements AutoCloseable {
     private static Transport transport(RelayConfig config) {
         Endpoint listen = config.listen();
         Endpoint target = config.target();
-        Transport transport = Bootstraps.select(config.io(), listen, List.of());
+        Transport transport = Bootstraps.select(config.io(), listen, config.socketOptions());
         SocketKind kind = target.kind();
         if (!transport.supports(kind)) {
             Transport other = Bootstraps.select(config.io(), target, List.of());
             throw new IllegalArgumentException("a relay runs both sides on one transport, and " + transport.id()
                     + " (for " + listen.kind().scheme() + ") has no " + kind.scheme() + " sockets; use --io "
                     + other.id());
+        }
+        for (var setting : config.socketOptions()) {
+            setting.checkApplies(kind, transport);
         }
         if (kind.isUnix()) {
             UnixSocketFile.checkPathLength(target, transport);

@@ -2,9 +2,12 @@ package dev.socketkit.relay;
 
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
+import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -44,6 +47,7 @@ public final class RelayConfig {
     private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
     private Optional<TlsConfig> listenTls = Optional.empty();
     private Optional<TlsConfig> targetTls = Optional.empty();
+    private List<SocketSetting> socketOptions = List.of();
 
     private RelayConfig(Endpoint listen, Endpoint target) {
         this.listen = Objects.requireNonNull(listen, "listen");
@@ -74,29 +78,8 @@ public final class RelayConfig {
         copy.tlsHandshakeTimeout = tlsHandshakeTimeout;
         copy.listenTls = listenTls;
         copy.targetTls = targetTls;
-        copy.faults = faults;
+        copy.socketOptions = socketOptions;
         return copy;
-    }
-
-    // Until relay-faults brings its own: the least the Toxiproxy API needs to start a relay with a live fault set.
-    private Faults faults;
-
-    /**
-     * A copy whose connections and datagram sessions go through {@code newFaults}, a live set that may change while the
-     * relay runs.
-     *
-     * @param newFaults the faults
-     * @return the changed copy
-     */
-    public RelayConfig withFaults(Faults newFaults) {
-        RelayConfig copy = copy();
-        copy.faults = Objects.requireNonNull(newFaults, "faults");
-        return copy;
-    }
-
-    /** {@return the faults every connection and session goes through, or null for none} */
-    public Faults faults() {
-        return faults;
     }
 
     /**
@@ -112,6 +95,8 @@ public final class RelayConfig {
                     + family(target) + " " + target + ": a relay joins sockets of one family, stream to stream (tcp,"
                     + " tls, unix) or datagram to datagram (udp, unixgram)");
         }
+        SocketSetting.checkKinds(socketOptions, listen.kind());
+        SocketSetting.checkKinds(socketOptions, target.kind());
         checkStreamForTls("listen", listen, listenTls);
         checkStreamForTls("target", target, targetTls);
         return this;
@@ -148,6 +133,11 @@ public final class RelayConfig {
         return threads;
     }
 
+    /** {@return the socket options set on both sides: each accepted connection (or the listening socket) and each one to the target} */
+    public List<SocketSetting> socketOptions() {
+        return socketOptions;
+    }
+
     /** {@return the most bytes one read returns; 0 for automatic} */
     public int bufferSize() {
         return bufferSize;
@@ -168,7 +158,7 @@ public final class RelayConfig {
         return maxSessions;
     }
 
-    /** {@return how long a client's TLS handshake with a TLS-terminating relay may take} */
+    /** {@return how long a client's TLS handshake with a TLS-terminating relay may take; zero for no limit} */
     public Duration tlsHandshakeTimeout() {
         return tlsHandshakeTimeout;
     }
@@ -235,6 +225,20 @@ public final class RelayConfig {
     }
 
     /**
+     * A copy that also sets {@code setting} on both sides' sockets; it must apply to both kinds.
+     *
+     * @param setting a socket option and its value
+     * @return the changed copy
+     */
+    public RelayConfig withSocketOption(SocketSetting setting) {
+        RelayConfig copy = copy();
+        List<SocketSetting> all = new ArrayList<>(socketOptions);
+        all.add(Objects.requireNonNull(setting, "setting"));
+        copy.socketOptions = List.copyOf(all);
+        return copy;
+    }
+
+    /**
      * A copy with connect timeout {@code newTimeout}.
      *
      * @param newTimeout how long a connect to the target may take, a TLS handshake included; positive
@@ -280,13 +284,17 @@ public final class RelayConfig {
     /**
      * A copy with TLS handshake timeout {@code newTimeout} for clients of a TLS-terminating relay.
      *
-     * @param newTimeout positive
+     * @param newTimeout positive; zero for none
      * @return the changed copy
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if negative
      */
     public RelayConfig withTlsHandshakeTimeout(Duration newTimeout) {
+        Objects.requireNonNull(newTimeout, "TLS handshake timeout");
+        if (newTimeout.isNegative()) {
+            throw new IllegalArgumentException("TLS handshake timeout " + newTimeout + " is negative");
+        }
         RelayConfig copy = copy();
-        copy.tlsHandshakeTimeout = positive("TLS handshake timeout", newTimeout);
+        copy.tlsHandshakeTimeout = newTimeout;
         return copy;
     }
 

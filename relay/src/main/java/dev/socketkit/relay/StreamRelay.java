@@ -95,7 +95,7 @@ final class StreamRelay {
                     transport.id(),
                     kind.scheme());
         }
-        return bootstrap;
+        return Bootstraps.applyServerOptions(bootstrap, config.socketOptions());
     }
 
     /** Gives each accepted connection its ordinal before the acceptor hands it to its event loop. */
@@ -169,6 +169,7 @@ final class StreamRelay {
             if (Bootstraps.supportsHalfClosure(transport, kind)) {
                 bootstrap.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
             }
+            Bootstraps.applyOptions(bootstrap, config.socketOptions());
             Bootstraps.connectTimeout(bootstrap, config.connectTimeout());
             var connecting = bootstrap.connect(transport.socketAddress(endpoint));
             target = connecting.channel();

@@ -1,0 +1,203 @@
+package dev.socketkit.cli;
+
+import dev.socketkit.relay.Relay;
+import dev.socketkit.relay.RelayConfig;
+import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.TlsConfig;
+import dev.socketkit.transport.TlsEngine;
+import dev.socketkit.transport.internal.Sizes;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code socketkit relay LISTEN TARGET}: forwards every connection or datagram to the target until SIGINT or SIGTERM. */
+@Command(
+        name = "relay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Forward every connection that arrives at LISTEN to TARGET, and every datagram (one upstream socket per"
+                    + " client address), byte for byte, until Ctrl-C or SIGTERM; as socat TCP-LISTEN:...,fork"
+                    + " UNIX-CONNECT:... does. Prints one line to stdout when bound: 'listening ENDPOINT'.",
+            "",
+            "Any stream kind to any stream kind (tcp, tls, unix), any datagram kind to any datagram kind (udp,"
+                    + " unixgram). A side that does not read stops the relay reading the other; an end (FIN) is"
+                    + " passed on each way; a reset resets the other side. tls:// LISTEN terminates TLS (--cert and"
+                    + " --key, else a self-signed certificate), a tls:// TARGET originates it (--target-ca,"
+                    + " --target-pin, --target-insecure, else the system's trust store).",
+            "",
+            "Examples:",
+            "  socketkit relay tcp://127.0.0.1:8080 unix:///run/app.sock",
+            "  socketkit relay tls://0.0.0.0:8443 tcp://127.0.0.1:8080 --cert cert.pem --key key.pem",
+            "  socketkit relay udp://127.0.0.1:5353 unixgram:///run/dns.sock",
+            ""
+        },
+        footer = ExitCodes.HELP)
+final class RelayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "LISTEN", description = "Where clients connect to the relay.")
+    String listen;
+
+    @Parameters(index = "1", paramLabel = "TARGET", description = "Where the relay forwards to: the same family.")
+    String target;
+
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "DURATION",
+            description = "How long a connect to TARGET may take, a TLS handshake included; a target that refuses or"
+                    + " takes longer closes the client's connection (stream sockets; default: 5s).")
+    String connectTimeout;
+
+    @Option(
+            names = "--max-sessions",
+            paramLabel = "N",
+            description = "At most N datagram client addresses at once, each with its own socket toward TARGET; a"
+                    + " new address is refused while the table is full (datagram sockets; default: "
+                    + RelayConfig.DEFAULT_MAX_SESSIONS + ").")
+    Integer maxSessions;
+
+    @Option(
+            names = "--session-idle-timeout",
+            paramLabel = "DURATION",
+            description = "End a datagram session after this long with no datagram either way (datagram sockets;"
+                    + " default: 60s).")
+    String sessionIdleTimeout;
+
+    @Option(
+            names = "--buffer-size",
+            paramLabel = "BYTES",
+            description = "The most bytes one read returns; a longer datagram is cut. Default: stream reads size"
+                    + " themselves up to 64k; datagram reads take any datagram whole.")
+    String bufferSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
+    Integer threads;
+
+    @Option(
+            names = "--target-ca",
+            paramLabel = "FILE",
+            description = "With a tls:// TARGET: also trust the CA (or self-signed) certificates in this PEM file.")
+    Path targetCa;
+
+    @Option(
+            names = "--target-pin",
+            paramLabel = "SHA256",
+            description = "With a tls:// TARGET: accept exactly the certificate with this SHA-256 fingerprint.")
+    String targetPin;
+
+    @Option(
+            names = "--target-insecure",
+            description = "With a tls:// TARGET: check nothing about its certificate (one warning line): tests only.")
+    boolean targetInsecure;
+
+    // --tls, --cert, --key, --client-ca, --alpn, --tls-engine, --tls-handshake-timeout: TLS toward the clients.
+    @Mixin
+    ServerTlsOptions tls;
+
+    @Mixin
+    TransportOptions transport;
+
+    @Mixin
+    LoggingOptions logging;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        logging.apply(); // first: building the config loads classes whose loggers would start Log4j
+        RelayConfig config = config();
+        if (config.effectiveTargetTls().map(TlsConfig::isInsecure).orElse(false)) {
+            LogManager.getLogger(RelayCommand.class)
+                    .warn("--target-insecure: the target's certificate is not checked; anyone on the path can read and"
+                            + " change what the relay sends it");
+        }
+        Relay relay = Relay.start(config);
+        // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
+        ShutdownHook.install(
+                relay::close, () -> "stopped " + relay + ": " + relay.stats().summary());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening " + relay.endpoint());
+        out.flush();
+        relay.awaitClose();
+        if (relay.isClosed()) {
+            return ExitCodes.OK;
+        }
+        LogManager.getLogger(RelayCommand.class).error("the relay's listening socket closed unexpectedly");
+        return ExitCodes.FAILURE;
+    }
+
+    /** Every value checked, before anything is bound. */
+    RelayConfig config() {
+        Endpoint from = tls.endpoint(Options.endpoint(listen));
+        Endpoint to = Options.endpoint(target);
+        RelayConfig config = RelayConfig.of(from, to).withIo(transport.io());
+        try {
+            config.validate();
+        } catch (IllegalArgumentException otherFamily) {
+            throw new UsageException(otherFamily.getMessage());
+        }
+        boolean stream = from.kind().isStream();
+        String streams = "stream relays (tcp, tls, unix)";
+        String datagrams = "datagram relays (udp, unixgram)";
+        refuseUnless(stream, "--connect-timeout", connectTimeout, streams, from);
+        refuseUnless(!stream, "--max-sessions", maxSessions, datagrams, from);
+        refuseUnless(!stream, "--session-idle-timeout", sessionIdleTimeout, datagrams, from);
+        if (connectTimeout != null) {
+            config = config.withConnectTimeout(Options.duration("--connect-timeout", connectTimeout));
+        }
+        if (maxSessions != null) {
+            config = config.withMaxSessions(Options.count("--max-sessions", maxSessions, 1, RelayConfig.MAX_SESSIONS));
+        }
+        if (sessionIdleTimeout != null) {
+            config = config.withSessionIdleTimeout(Options.duration("--session-idle-timeout", sessionIdleTimeout));
+        }
+        if (bufferSize != null) {
+            config = config.withBufferSize(Options.size("--buffer-size", bufferSize, 1, Sizes.MAX_READ_BUFFER));
+        }
+        if (threads != null) {
+            config = config.withThreads(Options.count("--threads", threads, 1, 1024));
+        }
+        for (var setting : transport.socketOptions()) {
+            config = config.withSocketOption(setting);
+        }
+        config = tls.config(from).map(config::withListenTls).orElse(config);
+        config = tls.handshakeTimeout().map(config::withTlsHandshakeTimeout).orElse(config);
+        config = targetTls(to).map(config::withTargetTls).orElse(config);
+        try {
+            return config.validate();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The target's TLS: only toward a tls:// target, trusting as the --target-* options say. */
+    private Optional<TlsConfig> targetTls(Endpoint to) {
+        String[] names = {"--target-ca", "--target-pin", "--target-insecure"};
+        Object[] values = {targetCa, targetPin, targetInsecure};
+        for (int i = 0; i < names.length && !to.isTls(); i++) {
+            if (values[i] != null && !Boolean.FALSE.equals(values[i])) {
+                throw new UsageException(names[i] + " needs a tls:// TARGET");
+            }
+        }
+        if (!to.isTls()) {
+            return Optional.empty();
+        }
+        TlsConfig config = ClientTlsOptions.trust(TlsConfig.client(), "--target-", targetCa, targetPin, targetInsecure);
+        return Optional.of(config.withEngine(TlsEngine.JDK));
+    }
+
+    private static void refuseUnless(boolean applies, String option, Object value, String where, Endpoint from) {
+        if (!applies && value != null) {
+            throw new UsageException(
+                    option + " applies to " + where + ", not " + from.kind().scheme());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.socketkit.cli;
+
+import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
+import static dev.socketkit.cli.SocketKitProcess.EXIT_USAGE;
+import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.Endpoint;
+import java.net.Socket;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code socketkit relay} run as a real process: its listening line, relaying, -v's lines, SIGTERM, bad input. */
+@Timeout(60)
+class RelayCommandIT {
+    private static final Pattern LOOPBACK_TCP = Pattern.compile("tcp://127\\.0\\.0\\.1:(\\d+)");
+
+    private SocketKitProcess socketkit;
+
+    @AfterEach
+    void stop() {
+        if (socketkit != null) {
+            socketkit.close();
+        }
+    }
+
+    @Test
+    void printsOneListeningLineRelaysLogsEachConnectionWithVerboseAndStopsOnSigterm() throws Exception {
+        try (Server echo = Server.start(
+                ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoint.tcp("127.0.0.1", 0)))) {
+            socketkit = SocketKitProcess.start(
+                    "relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), "-v");
+            String endpoint = socketkit.awaitListening(START_TIMEOUT);
+            Matcher port = LOOPBACK_TCP.matcher(endpoint);
+            assertTrue(port.matches(), "the listening line names the real endpoint: " + endpoint);
+            try (Socket client = new Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+                client.setSoTimeout(5000);
+                client.getOutputStream().write("ping".getBytes(US_ASCII));
+                assertEquals("ping", new String(client.getInputStream().readNBytes(4), US_ASCII));
+            }
+            String opened = socketkit.awaitStderrLine(line -> line.contains("connection 1 opened"), START_TIMEOUT);
+            assertTrue(
+                    opened.contains(":" + echo.endpoint().port()),
+                    "the line names the client and the target: " + opened);
+            String closed = socketkit.awaitStderrLine(line -> line.contains("connection 1 closed"), START_TIMEOUT);
+            assertTrue(closed.contains("4 bytes up, 4 bytes down"), "the bytes each way at close: " + closed);
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+            assertEquals(List.of("listening " + endpoint), socketkit.stdout());
+        }
+    }
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "udp://127.0.0.1:9"),
+                        List.of("cannot relay the stream socket tcp://127.0.0.1:0 to the datagram socket")),
+                Arguments.of(
+                        List.of("relay", "unixgram:///tmp/x.sock", "unix:///tmp/y.sock"),
+                        List.of("cannot relay the datagram socket", "one family")),
+                Arguments.of(List.of("relay", "http://x:1", "tcp://127.0.0.1:9"), List.of("bad endpoint")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--max-sessions", "5"),
+                        List.of("--max-sessions applies to datagram relays", "not tcp")),
+                Arguments.of(
+                        List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--connect-timeout", "1s"),
+                        List.of("--connect-timeout applies to stream relays", "not udp")),
+                Arguments.of(
+                        List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--max-sessions", "0"),
+                        List.of("--max-sessions", "out of range")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--target-pin", "ab"),
+                        List.of("--target-pin needs a tls:// TARGET")),
+                Arguments.of(
+                        List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--tls"), List.of("--tls", "udp")),
+                Arguments.of(List.of("relay", "tcp://127.0.0.1:0"), List.of("TARGET")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInputs")
+    void refusesBadInputInOneLineWithExitTwo(List<String> args, List<String> phrases) throws Exception {
+        socketkit = SocketKitProcess.start(args.toArray(String[]::new));
+        socketkit.assertRefused(EXIT_USAGE, phrases.toArray(String[]::new));
+    }
+}
