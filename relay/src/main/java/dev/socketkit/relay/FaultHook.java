@@ -1,5 +1,7 @@
 package dev.socketkit.relay;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 /**
@@ -20,9 +22,16 @@ import io.netty.channel.Channel;
  *       direction is outstanding, so held-back data is never overtaken. It closes with {@code channel.close()}
  *       through the pipeline, so a fault may delay the close (slow_close). A reset on one side resets the other at
  *       once.
+ *   <li>Netty's {@code shutdownOutput()} bypasses the pipeline, so before it the relay writes {@link #END} through it
+ *       and shuts the output only when that write's promise completes: a fault may hold the end back as it holds a
+ *       close (slow_close) or data (latency). A fault passes {@code END} on as it is (an empty buffer, which the
+ *       transport writes as nothing).
  * </ul>
  */
 interface FaultHook {
+    /** The marker of a half-close in a stream (see above): empty, unreleasable, never written for anything else. */
+    ByteBuf END = Unpooled.unreleasableBuffer(Unpooled.buffer(0, 0));
+
     /** No faults: nothing is put in the way. */
     FaultHook NONE = new FaultHook() {
         @Override

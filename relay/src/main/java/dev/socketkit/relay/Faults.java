@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The live set of faults of one relay: thread-safe, and changed while traffic flows. A fault added applies to the
@@ -31,6 +34,7 @@ import java.util.function.Consumer;
  * in. A fault added later acts first: it is the nearest to the writer.
  */
 public final class Faults implements FaultHook {
+    private static final Logger LOG = LogManager.getLogger(Faults.class);
     private static final AtomicLong IDS = new AtomicLong();
 
     /** One added fault; the id tells it from an earlier fault of the same name, removed meanwhile. */
@@ -56,6 +60,36 @@ public final class Faults implements FaultHook {
     public Faults(SocketKind kind, long seed) {
         this.kind = kind;
         this.seed = seed;
+    }
+
+    /**
+     * {@return the faults a relay starts with: the config's, seeded by its seed or, without one, a random seed, which
+     * is logged so that the run can be replayed}
+     *
+     * @throws IllegalArgumentException if a fault does not apply to the listen endpoint's kind, or two share a name
+     */
+    static Faults forRelay(RelayConfig config) {
+        long seed = config.seed().orElseGet(() -> new SplittableRandom().nextLong());
+        Faults faults = filled(config, seed);
+        if (!config.faults().isEmpty() && config.seed().isEmpty()) {
+            LOG.info("faults seeded with {} (--seed {} replays their random choices)", seed, seed);
+        }
+        return faults;
+    }
+
+    /**
+     * Checks a config's faults as {@link #forRelay} would take them, and logs nothing.
+     *
+     * @throws IllegalArgumentException if a fault does not apply to the listen endpoint's kind, or two share a name
+     */
+    static void check(RelayConfig config) {
+        filled(config, 0);
+    }
+
+    private static Faults filled(RelayConfig config, long seed) {
+        Faults faults = new Faults(config.listen().kind(), seed);
+        config.faults().forEach(faults::add);
+        return faults;
     }
 
     /** {@return the seed every random choice derives from} */

@@ -47,6 +47,7 @@ public final class Relay implements AutoCloseable {
     private final Counters counters;
     private final Set<Channel> connections;
     private final DatagramRelay datagrams;
+    private final Faults faults;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Relay(
@@ -58,7 +59,8 @@ public final class Relay implements AutoCloseable {
             UnixSocketFile socketFile,
             Counters counters,
             Set<Channel> connections,
-            DatagramRelay datagrams) {
+            DatagramRelay datagrams,
+            Faults faults) {
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -68,6 +70,7 @@ public final class Relay implements AutoCloseable {
         this.counters = counters;
         this.connections = connections;
         this.datagrams = datagrams;
+        this.faults = faults;
     }
 
     /**
@@ -91,7 +94,7 @@ public final class Relay implements AutoCloseable {
             throw new RelayException("host not found: " + target.host() + " (the target " + target + ")", null);
         }
         // The one place faults come in: every connection and session is put through this hook.
-        FaultHook faults = FaultHook.NONE;
+        Faults faults = Faults.forRelay(config);
         Counters counters = new Counters();
         Set<Channel> connections = ConcurrentHashMap.newKeySet();
         StreamRelay streams = null;
@@ -129,7 +132,8 @@ public final class Relay implements AutoCloseable {
                             .withTls(listen.isTls());
             UnixSocketFile socketFile = listen.kind().isUnix() ? UnixSocketFile.bound(Path.of(listen.path())) : null;
             LOG.debug("relay {} -> {} via {}", actual, target, transport.id());
-            return new Relay(config, transport, group, channel, actual, socketFile, counters, connections, datagrams);
+            return new Relay(
+                    config, transport, group, channel, actual, socketFile, counters, connections, datagrams, faults);
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
             if (e instanceof RuntimeException runtime) {
@@ -193,6 +197,11 @@ public final class Relay implements AutoCloseable {
         } catch (SSLException e) {
             throw new RelayException(config.target() + ": cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /** {@return the relay's live faults: add and remove them while traffic flows} */
+    public Faults faults() {
+        return faults;
     }
 
     /** {@return where the relay listens: the listen endpoint, with the real port when port 0 was asked for} */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Everything a relay runs with: where it listens, where it forwards to, and how. Immutable: each {@code withX} returns
@@ -47,6 +48,8 @@ public final class RelayConfig {
     private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
     private Optional<TlsConfig> listenTls = Optional.empty();
     private Optional<TlsConfig> targetTls = Optional.empty();
+    private List<Fault> faults = List.of();
+    private OptionalLong seed = OptionalLong.empty();
     private List<SocketSetting> socketOptions = List.of();
 
     private RelayConfig(Endpoint listen, Endpoint target) {
@@ -78,6 +81,8 @@ public final class RelayConfig {
         copy.tlsHandshakeTimeout = tlsHandshakeTimeout;
         copy.listenTls = listenTls;
         copy.targetTls = targetTls;
+        copy.faults = faults;
+        copy.seed = seed;
         copy.socketOptions = socketOptions;
         return copy;
     }
@@ -99,6 +104,7 @@ public final class RelayConfig {
         SocketSetting.checkKinds(socketOptions, target.kind());
         checkStreamForTls("listen", listen, listenTls);
         checkStreamForTls("target", target, targetTls);
+        Faults.check(this); // each fault of this kind, no two of one name
         return this;
     }
 
@@ -319,6 +325,42 @@ public final class RelayConfig {
     public RelayConfig withTargetTls(TlsConfig config) {
         RelayConfig copy = copy();
         copy.targetTls = Optional.of(config);
+        return copy;
+    }
+
+    /** {@return the faults the relay starts with; {@link Relay#faults()} changes them while it runs} */
+    public List<Fault> faults() {
+        return faults;
+    }
+
+    /** {@return the seed every random choice of the faults derives from; empty: a random one, logged at start} */
+    public OptionalLong seed() {
+        return seed;
+    }
+
+    /**
+     * A copy that starts with these faults (and no others). {@link #validate()} checks that each applies to the
+     * listen endpoint's kind and that no two share a name.
+     *
+     * @param newFaults the faults, in the order they are added
+     * @return the changed copy
+     */
+    public RelayConfig withFaults(Fault... newFaults) {
+        RelayConfig copy = copy();
+        copy.faults = List.of(newFaults);
+        return copy;
+    }
+
+    /**
+     * A copy whose faults make every random choice (jitter, slice sizes, toxicity, drops) from this seed, so that a run
+     * replays exactly.
+     *
+     * @param newSeed any value
+     * @return the changed copy
+     */
+    public RelayConfig withSeed(long newSeed) {
+        RelayConfig copy = copy();
+        copy.seed = OptionalLong.of(newSeed);
         return copy;
     }
 

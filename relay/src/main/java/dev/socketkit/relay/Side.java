@@ -170,12 +170,15 @@ final class Side extends ChannelInboundHandlerAdapter {
         endPassed = true;
         Channel to = to();
         if (to instanceof DuplexChannel duplex && to.isActive()) {
-            SslHandler tls = to.pipeline().get(SslHandler.class);
-            if (tls != null) {
-                tls.closeOutbound().addListener(sent -> duplex.shutdownOutput());
-            } else {
-                duplex.shutdownOutput();
-            }
+            // Through the pipeline first, so that a fault may hold the end back (FaultHook.END).
+            to.writeAndFlush(FaultHook.END).addListener(passed -> {
+                SslHandler tls = to.pipeline().get(SslHandler.class);
+                if (tls != null) {
+                    tls.closeOutbound().addListener(sent -> duplex.shutdownOutput());
+                } else {
+                    duplex.shutdownOutput();
+                }
+            });
         } else {
             to.close();
         }

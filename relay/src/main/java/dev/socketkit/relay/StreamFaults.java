@@ -4,12 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -224,14 +225,8 @@ final class StreamFaults {
         }
 
         private void reset(Channel channel) {
-            for (Channel c : new Channel[] {channel, peer}) {
-                try {
-                    c.config().setOption(ChannelOption.SO_LINGER, 0);
-                } catch (RuntimeException e) {
-                    // Not a TCP socket (a Unix one, or already closed): a plain close is the reset it has.
-                }
-                c.close();
-            }
+            Side.reset(channel);
+            Side.reset(peer);
         }
 
         @Override
@@ -242,31 +237,54 @@ final class StreamFaults {
         }
     }
 
-    /** Holds a close back by {@code delay}; removed meanwhile, it closes at once. */
+    /**
+     * Holds a close, and a half-close ({@link FaultHook#END}), back by {@code delay}: the peer sees its FIN that much
+     * later. Removed meanwhile, it passes them on at once.
+     */
     static final class SlowClose extends ChannelOutboundHandlerAdapter {
         private final long delay;
+        private final List<Runnable> held = new ArrayList<>();
         private ScheduledFuture<?> timer;
-        private ChannelPromise pending;
 
         SlowClose(long delay) {
             this.delay = delay;
         }
 
         @Override
-        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-            if (pending != null) {
-                pending.addListener(f -> promise.trySuccess());
-                return;
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg == FaultHook.END) {
+                later(ctx, () -> ctx.writeAndFlush(msg, promise));
+            } else {
+                ctx.write(msg, promise);
             }
-            pending = promise;
-            timer = ctx.executor().schedule(() -> ctx.close(promise), delay, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+            later(ctx, () -> ctx.close(promise));
+        }
+
+        /** Queues an end or a close; the first starts the one timer, so they pass in the order they came. */
+        private void later(ChannelHandlerContext ctx, Runnable action) {
+            held.add(action);
+            if (timer == null) {
+                timer = ctx.executor().schedule(this::release, delay, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void release() {
+            timer = null;
+            List<Runnable> now = new ArrayList<>(held);
+            held.clear();
+            now.forEach(Runnable::run);
         }
 
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
-            if (timer != null && timer.cancel(false)) {
-                ctx.close(pending);
+            if (timer != null) {
+                timer.cancel(false);
             }
+            release();
         }
     }
 }

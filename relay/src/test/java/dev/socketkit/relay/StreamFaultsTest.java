@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Each stream fault's effect, measured by a real client on a real TCP connection through {@link FaultyEcho}. */
+/** Each stream fault's effect, measured by a real client on a real TCP connection through the relay, to socketkit's echo server. */
 @Timeout(60)
 class StreamFaultsTest {
-    private static Socket connect(FaultyEcho echo) throws IOException {
+    private static Socket connect(RelayedEcho echo) throws IOException {
         Socket socket = new Socket("127.0.0.1", echo.port());
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(20_000);
@@ -52,11 +52,11 @@ class StreamFaultsTest {
     @Test
     void latencyAddsItsDelayToARoundTrip() throws Exception {
         double plain;
-        try (FaultyEcho echo = new FaultyEcho(1);
+        try (RelayedEcho echo = new RelayedEcho(1);
                 Socket socket = connect(echo)) {
             plain = fastestRoundTrip(socket, 5);
         }
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.parse("latency:downstream:latency=100ms"));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.parse("latency:downstream:latency=100ms"));
                 Socket socket = connect(echo)) {
             double added = fastestRoundTrip(socket, 5) - plain;
             assertTrue(added >= 80 && added <= 120, "latency 100ms added " + added + " ms");
@@ -65,7 +65,7 @@ class StreamFaultsTest {
 
     @Test
     void jitterStaysWithinItsBoundsAndKeepsTheOrder() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.parse("latency:latency=60ms,jitter=40ms"));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.parse("latency:latency=60ms,jitter=40ms"));
                 Socket socket = connect(echo)) {
             for (int i = 0; i < 10; i++) {
                 long start = System.nanoTime();
@@ -83,7 +83,7 @@ class StreamFaultsTest {
         int rate = 1 << 20;
         byte[] sent = new byte[1 << 20];
         new SplittableRandom(5).nextBytes(sent);
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.bandwidth(rate));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.bandwidth(rate));
                 Socket socket = connect(echo)) {
             long start = System.nanoTime();
             CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
@@ -120,7 +120,8 @@ class StreamFaultsTest {
 
     @Test
     void slicerCutsIntoSlicesOfTheAverageSizeGiveOrTakeTheVariation() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.parse("slicer:average_size=100,size_variation=20,delay=30ms"));
+        try (RelayedEcho echo =
+                        new RelayedEcho(1, Fault.parse("slicer:average_size=100,size_variation=20,delay=30ms"));
                 Socket socket = connect(echo)) {
             socket.getOutputStream().write(new byte[1000]);
             List<Integer> sizes = readSizes(socket, 1000);
@@ -135,7 +136,7 @@ class StreamFaultsTest {
 
     @Test
     void limitDataPassesTheBytesThenCloses() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.limitData(100));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.limitData(100));
                 Socket socket = connect(echo)) {
             socket.getOutputStream().write(new byte[60]);
             readFully(socket.getInputStream(), 60);
@@ -146,7 +147,7 @@ class StreamFaultsTest {
 
     @Test
     void timeoutPassesNothingAndClosesAfterItsTime() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.timeout(Duration.ofMillis(300)));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.timeout(Duration.ofMillis(300)));
                 Socket socket = connect(echo)) {
             long start = System.nanoTime();
             socket.getOutputStream().write(new byte[10]);
@@ -158,7 +159,7 @@ class StreamFaultsTest {
 
     @Test
     void timeoutZeroHangsUntilRemovedThenCloses() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.timeout(Duration.ZERO));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.timeout(Duration.ZERO));
                 Socket socket = connect(echo)) {
             socket.setSoTimeout(300);
             socket.getOutputStream().write(new byte[10]);
@@ -172,7 +173,7 @@ class StreamFaultsTest {
 
     @Test
     void resetPeerResetsAfterTheFirstData() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.resetPeer(Duration.ofMillis(100)));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.resetPeer(Duration.ofMillis(100)));
                 Socket socket = connect(echo)) {
             socket.getOutputStream().write(new byte[10]);
             SocketException e = assertThrows(
@@ -183,7 +184,7 @@ class StreamFaultsTest {
 
     @Test
     void slowCloseHoldsTheCloseBack() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.slowClose(Duration.ofMillis(400)));
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.slowClose(Duration.ofMillis(400)));
                 Socket socket = connect(echo)) {
             socket.getOutputStream().write(new byte[] {7});
             assertEquals(7, socket.getInputStream().read());
@@ -196,7 +197,7 @@ class StreamFaultsTest {
     }
 
     /** {@return the ordinals, from 1, of the connections that {@code limit_data:bytes=0} closed at their first byte} */
-    private static List<Integer> cut(FaultyEcho echo, int connections) throws IOException {
+    private static List<Integer> cut(RelayedEcho echo, int connections) throws IOException {
         List<Integer> cut = new ArrayList<>();
         for (int i = 1; i <= connections; i++) {
             try (Socket socket = connect(echo)) {
@@ -213,31 +214,31 @@ class StreamFaultsTest {
     void toxicityAppliesToThatFractionOfConnectionsAndTheSeedReplaysWhich() throws Exception {
         Fault half = Fault.limitData(0).withToxicity(0.5);
         List<Integer> first;
-        try (FaultyEcho echo = new FaultyEcho(11, half)) {
+        try (RelayedEcho echo = new RelayedEcho(11, half)) {
             first = cut(echo, 40);
         }
         assertTrue(first.size() >= 12 && first.size() <= 28, "toxicity 0.5 cut " + first);
-        try (FaultyEcho echo = new FaultyEcho(11, half)) {
+        try (RelayedEcho echo = new RelayedEcho(11, half)) {
             assertEquals(first, cut(echo, 40));
         }
-        try (FaultyEcho echo = new FaultyEcho(12, half)) {
+        try (RelayedEcho echo = new RelayedEcho(12, half)) {
             assertNotEquals(first, cut(echo, 40));
         }
     }
 
     @Test
     void connectionsSelectsWhichConnectionsAFaultAppliesTo() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.limitData(0).withConnections("2"))) {
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.limitData(0).withConnections("2"))) {
             assertEquals(List.of(2), cut(echo, 4));
         }
-        try (FaultyEcho echo = new FaultyEcho(1, Fault.limitData(0).withConnections("3n"))) {
+        try (RelayedEcho echo = new RelayedEcho(1, Fault.limitData(0).withConnections("3n"))) {
             assertEquals(List.of(3, 6, 9), cut(echo, 10));
         }
     }
 
     @Test
     void faultsAddedAndRemovedWhileAConnectionIsOpen() throws Exception {
-        try (FaultyEcho echo = new FaultyEcho(1);
+        try (RelayedEcho echo = new RelayedEcho(1);
                 Socket socket = connect(echo)) {
             assertTrue(fastestRoundTrip(socket, 3) < 100);
             echo.faults.add(Fault.latency(Duration.ofMillis(200)));
@@ -262,7 +263,7 @@ class StreamFaultsTest {
     void faultsThatOnlyDelayKeepALargeTransferByteExact() throws Exception {
         byte[] sent = new byte[4 << 20];
         new SplittableRandom(9).nextBytes(sent);
-        try (FaultyEcho echo = new FaultyEcho(
+        try (RelayedEcho echo = new RelayedEcho(
                         3,
                         Fault.parse("latency:latency=5ms,jitter=5ms"),
                         Fault.parse("slicer:average_size=4KiB,size_variation=3KiB,name=slices"),
