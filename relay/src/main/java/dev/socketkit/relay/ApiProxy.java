@@ -1,22 +1,27 @@
 package dev.socketkit.relay;
 
 import dev.socketkit.transport.Endpoint;
-import dev.socketkit.transport.SocketKind;
+import dev.socketkit.transport.SocketSetting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * One proxy of the Toxiproxy API: a name, a relay while it is enabled, and its faults, which outlive the relay, so that
- * a proxy disabled and enabled again keeps its toxics and its port, as in Toxiproxy. Not thread-safe: the API calls it
- * under its own lock.
+ * One proxy of the Toxiproxy API: a name, a relay while it is enabled, and its toxics, which outlive the relay (the relay
+ * starts with them, and its live set follows each change), so that a proxy disabled and enabled again keeps its toxics
+ * and its port, as in Toxiproxy. Not thread-safe: the API calls it under its own lock.
  */
 final class ApiProxy {
     private static final Logger LOG = LogManager.getLogger(ToxiproxyApi.class);
     private static final String TCP_PREFIX = "tcp://";
+    private static final int APPLY_SECONDS = 5;
 
     private final String name;
     private final long seed;
@@ -26,29 +31,27 @@ final class ApiProxy {
     private boolean uriForm;
     /** The upstream as given: Toxiproxy shows it so, and compares it so on an update. */
     private String upstream;
+    /** The toxics, by name, in the order they were added; the relay's live set follows them while it runs. */
+    private final Map<String, Fault> toxics = new LinkedHashMap<>();
 
-    private Faults faults;
     private Relay relay;
 
-    ApiProxy(String name, RelayConfig config, boolean uriForm, String upstream, Faults faults) {
+    ApiProxy(String name, RelayConfig config, boolean uriForm, String upstream, long seed) {
         this.name = name;
-        this.seed = faults.seed();
+        this.seed = seed;
         this.config = config;
         this.uriForm = uriForm;
         this.upstream = upstream;
-        this.faults = faults;
+        for (Fault fault : config.faults()) {
+            toxics.put(fault.name(), fault);
+        }
     }
 
     /** A proxy of the API's own, from a {@code POST /proxies} body's {@code listen} and {@code upstream}. */
     static ApiProxy of(String name, String listen, String upstream, long seed) {
         String where = listen.isEmpty() ? "127.0.0.1:0" : listen;
         RelayConfig config = config(endpoint("listen", where), endpoint("upstream", upstream));
-        return new ApiProxy(
-                name,
-                config,
-                where.contains("://"),
-                upstream,
-                new Faults(config.listen().kind(), seed));
+        return new ApiProxy(name, config, where.contains("://"), upstream, seed);
     }
 
     /** One event-loop thread a proxy: an API may hold many, each for a test's few connections. */
@@ -77,10 +80,6 @@ final class ApiProxy {
         return relay != null;
     }
 
-    Faults faults() {
-        return faults;
-    }
-
     /** {@return the upstream as it was given} */
     String upstream() {
         return upstream;
@@ -95,10 +94,11 @@ final class ApiProxy {
         }
     }
 
-    /** Starts the relay and returns it, its failures as they are: {@link ToxiproxyApi#add}. */
+    /** Starts the relay, with the toxics there are, and returns it; its failures as they are: {@link ToxiproxyApi#add}. */
     Relay start() {
         if (relay == null) {
-            relay = Relay.start(config.withFaults(faults));
+            relay = Relay.start(
+                    config.withFaults(toxics.values().toArray(Fault[]::new)).withSeed(seed));
             config = retarget(config, relay.endpoint(), config.target());
             LOG.info("proxy {}: {} -> {}", name, relay.endpoint(), config.target());
         }
@@ -134,28 +134,18 @@ final class ApiProxy {
         boolean wasEnabled = enabled();
         Endpoint listen = newListen == null ? config.listen() : endpoint("listen", newListen);
         String target = newUpstream == null ? upstream : newUpstream;
-        boolean differs = !listen.equals(config.listen()) || !target.equals(upstream);
-        if (differs) {
+        if (!listen.equals(config.listen()) || !target.equals(upstream)) {
             RelayConfig changed = retarget(config, listen, endpoint("upstream", target));
             try {
                 changed.validate();
+                for (Fault fault : toxics.values()) {
+                    fault.requireAppliesTo(listen.kind());
+                }
             } catch (IllegalArgumentException e) {
                 throw new ApiError(400, e.getMessage());
             }
-            Faults moved = faults;
-            if (listen.kind() != config.listen().kind()) {
-                moved = new Faults(listen.kind(), seed);
-                for (Fault fault : faults.list()) {
-                    try {
-                        moved.add(fault);
-                    } catch (IllegalArgumentException e) {
-                        throw new ApiError(400, "cannot move the proxy to " + listen + ": " + e.getMessage());
-                    }
-                }
-            }
             disable();
             config = changed;
-            faults = moved;
             upstream = target;
             if (newListen != null) {
                 uriForm = newListen.contains("://");
@@ -178,6 +168,9 @@ final class ApiProxy {
                 .withSessionIdleTimeout(from.sessionIdleTimeout())
                 .withMaxSessions(from.maxSessions())
                 .withTlsHandshakeTimeout(from.tlsHandshakeTimeout());
+        for (SocketSetting setting : from.socketOptions()) {
+            to = to.withSocketOption(setting);
+        }
         if (listen.isTls() && from.listen().isTls()) {
             to = to.withListenTls(from.effectiveListenTls().orElseThrow());
         }
@@ -185,6 +178,77 @@ final class ApiProxy {
             to = to.withTargetTls(from.effectiveTargetTls().orElseThrow());
         }
         return to;
+    }
+
+    /** {@return the toxic of this name, if there is one} */
+    Optional<Fault> toxic(String toxic) {
+        return Optional.ofNullable(toxics.get(toxic));
+    }
+
+    /** {@return how many toxics it has} */
+    int toxicCount() {
+        return toxics.size();
+    }
+
+    /**
+     * Adds a toxic, to the open connections too.
+     *
+     * @throws ApiError 400 if it does not apply to this proxy's kind of socket
+     */
+    void add(Fault fault) {
+        try {
+            fault.requireAppliesTo(config.listen().kind()).checkConsistent();
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
+        }
+        toxics.put(fault.name(), fault);
+        if (relay != null) {
+            relay.faults().add(fault);
+            applied();
+        }
+    }
+
+    /** Replaces a toxic of the same name, on the open connections too. */
+    void replace(Fault fault) {
+        toxics.put(fault.name(), fault);
+        if (relay != null) {
+            relay.faults().remove(fault.name());
+            relay.faults().add(fault);
+            applied();
+        }
+    }
+
+    /** Removes a toxic, from the open connections too. */
+    void remove(String toxic) {
+        toxics.remove(toxic);
+        if (relay != null) {
+            relay.faults().remove(toxic);
+            applied();
+        }
+    }
+
+    /** Removes every toxic, from the open connections too. */
+    void clear() {
+        toxics.clear();
+        if (relay != null) {
+            relay.faults().clear();
+            applied();
+        }
+    }
+
+    /**
+     * Waits until a change of the toxics is in place on every open connection, as Toxiproxy answers only once each
+     * link has its new chain: a client that sends right after the answer meets the change. Bounded, so that a busy
+     * connection's loop cannot hold the API.
+     */
+    private void applied() {
+        try {
+            relay.faults().applied().get(APPLY_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("proxy {}: a toxic change was not in place on every connection within {} s", name, APPLY_SECONDS);
+        }
     }
 
     /** {@return where it listens (or will), as Toxiproxy shows it: {@code HOST:PORT}, or the URI it was given as} */
@@ -207,14 +271,9 @@ final class ApiProxy {
     /** {@return the toxics' JSON objects, in the order they were added} */
     List<Object> toxics() {
         List<Object> list = new ArrayList<>();
-        for (Fault fault : faults.list()) {
+        for (Fault fault : toxics.values()) {
             list.add(ToxicJson.toApi(fault));
         }
         return list;
-    }
-
-    /** The listen endpoint's kind, which decides the faults it takes. */
-    SocketKind kind() {
-        return config.listen().kind();
     }
 }

@@ -20,10 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -84,7 +81,6 @@ public final class ToxiproxyApi implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(ToxiproxyApi.class);
     private static final int THREADS = 2;
-    private static final int APPLY_SECONDS = 5;
     private static final String JSON = "application/json";
     private static final String PROXIES = "proxies";
     private static final String TOXICS = "toxics";
@@ -135,19 +131,18 @@ public final class ToxiproxyApi implements AutoCloseable {
 
     /**
      * Adds a relay made outside the API as a proxy of it, which the API can then break, disable, move and delete like
-     * its own: {@code socketkit relay --api}. The relay is started here, through {@code faults}, which the API's toxics
-     * then change.
+     * its own: {@code socketkit relay --api}. The relay is started here, with its configuration's faults as the proxy's
+     * first toxics, seeded by its seed or else by the API's.
      *
      * @param name the proxy's name
      * @param config the relay's configuration
-     * @param faults the relay's live fault set, possibly with faults in it already
-     * @return the running relay
-     * @throws IllegalArgumentException if the name is taken or is not one the API's paths can address
+     * @return the running relay; the API closes it when the proxy is disabled or deleted, or the API closed
+     * @throws IllegalArgumentException if the name is taken or is not one the API's paths can address, or the
+     *     configuration cannot work anywhere
      * @throws RelayException if the relay cannot start
      */
-    public Relay add(String name, RelayConfig config, Faults faults) {
+    public Relay add(String name, RelayConfig config) {
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(faults, "faults");
         synchronized (lock) {
             checkName(name);
             if (proxies.containsKey(name)) {
@@ -155,7 +150,12 @@ public final class ToxiproxyApi implements AutoCloseable {
             }
             Endpoint listen = config.listen();
             boolean uriForm = listen.kind() != SocketKind.TCP || listen.isTls();
-            ApiProxy proxy = new ApiProxy(name, config, uriForm, config.target().toString(), faults);
+            ApiProxy proxy = new ApiProxy(
+                    name,
+                    config,
+                    uriForm,
+                    config.target().toString(),
+                    config.seed().orElse(seed));
             Relay relay = proxy.start();
             proxies.put(name, proxy);
             return relay;
@@ -277,8 +277,7 @@ public final class ToxiproxyApi implements AutoCloseable {
                 case "POST", "PATCH" -> json(200, updateToxic(proxy, toxic, object(body(exchange))));
                 case "DELETE" -> {
                     toxic(proxy, toxic);
-                    proxy.faults().remove(toxic);
-                    applied(proxy);
+                    proxy.remove(toxic);
                     yield empty();
                 }
                 default -> notAllowed("GET, POST, PATCH, DELETE");
@@ -384,7 +383,7 @@ public final class ToxiproxyApi implements AutoCloseable {
     }
 
     private static Fault toxic(ApiProxy proxy, String name) {
-        return proxy.faults().get(name).orElseThrow(ApiError::toxicNotFound);
+        return proxy.toxic(name).orElseThrow(ApiError::toxicNotFound);
     }
 
     private ApiProxy create(Map<String, Object> body) {
@@ -427,50 +426,24 @@ public final class ToxiproxyApi implements AutoCloseable {
     }
 
     private static Map<String, Object> addToxic(ApiProxy proxy, Map<String, Object> body) {
-        Fault fault = ToxicJson.create(body, taken -> proxy.faults().get(taken).isPresent());
-        if (proxy.faults().list().size() >= MAX_TOXICS) {
+        Fault fault = ToxicJson.create(body, taken -> proxy.toxic(taken).isPresent());
+        if (proxy.toxicCount() >= MAX_TOXICS) {
             throw new ApiError(400, "too many toxics: at most " + MAX_TOXICS + " a proxy");
         }
-        try {
-            proxy.faults().add(fault);
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(400, e.getMessage());
-        }
-        applied(proxy);
+        proxy.add(fault);
         return ToxicJson.toApi(fault);
     }
 
     private static Map<String, Object> updateToxic(ApiProxy proxy, String name, Map<String, Object> body) {
         Fault updated = ToxicJson.update(toxic(proxy, name), body);
-        proxy.faults().remove(name);
-        proxy.faults().add(updated);
-        applied(proxy);
+        proxy.replace(updated);
         return ToxicJson.toApi(updated);
-    }
-
-    /**
-     * Waits until a change of the proxy's toxics is in place on every open connection, as Toxiproxy answers only once
-     * each link has its new chain: a client that sends right after the answer meets the change. Bounded, so that a
-     * connection's busy loop cannot hold the API.
-     */
-    private static void applied(ApiProxy proxy) {
-        try {
-            proxy.faults().applied().get(APPLY_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn(
-                    "proxy {}: a toxic change was not in place on every connection within {} s",
-                    proxy.name(),
-                    APPLY_SECONDS);
-        }
     }
 
     private Answer reset() {
         synchronized (lock) {
             for (ApiProxy proxy : proxies.values()) {
-                proxy.faults().clear();
-                applied(proxy);
+                proxy.clear();
                 proxy.enable();
             }
         }
