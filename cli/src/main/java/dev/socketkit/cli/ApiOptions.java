@@ -1,6 +1,7 @@
 package dev.socketkit.cli;
 
 import dev.socketkit.relay.ToxiproxyApi;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ final class ApiOptions {
     /**
      * The API's address, checked: a TCP {@code HOST:PORT} that resolves, on loopback unless remote is allowed.
      *
-     * @param absent what to use when {@code --api} was not given
+     * @param absent what to use when {@code --api} was not given (null: it was given)
      */
     InetSocketAddress address(String absent) {
         String text = api != null ? api : absent;
@@ -63,7 +64,7 @@ final class ApiOptions {
     /** {@return {@code http://HOST:PORT}, an IPv6 host in brackets} */
     static String url(InetSocketAddress address) {
         String host = address.getAddress() instanceof Inet6Address
-                ? "[" + address.getAddress().getHostAddress() + "]"
+                ? "[" + NetUtil.toAddressString(address.getAddress()) + "]"
                 : address.getAddress().getHostAddress();
         return "http://" + host + ":" + address.getPort();
     }

@@ -21,13 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code socketkit toxiproxy} as a real process: it prints its listening line, serves Toxiproxy's API to curl (a client
- * we did not write), relays through the proxy curl made, and exits 0 on SIGTERM; an address off loopback is refused.
+ * {@code socketkit toxiproxy} and {@code socketkit relay --api} as real processes: they print their listening line,
+ * serve Toxiproxy's API to curl (a client we did not write), relay through the proxy, and exit 0 on SIGTERM; an API
+ * address off loopback is refused.
  */
 @Timeout(90)
 class ToxiproxyCommandIT {
@@ -67,6 +70,51 @@ class ToxiproxyCommandIT {
             socketkit.sigterm();
             assertEquals(EXIT_OK, socketkit.awaitExit(EXIT_TIMEOUT), socketkit::toString);
         }
+    }
+
+    @Test
+    void aRelayWithApiIsTheApisProxyNamedRelay() throws Exception {
+        assumeTrue(SocketKitProcess.installed("curl"), "curl is not installed");
+        try (Server echo = Server.start(ServerConfig.defaults().withEndpoint(Endpoint.tcp("127.0.0.1", 0)))) {
+            socketkit = SocketKitProcess.start(
+                    "relay", "127.0.0.1:0", echo.endpoint().toString(), "--api", "127.0.0.1:0");
+            String listening = socketkit.awaitListening(START_TIMEOUT);
+            int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+            String logged = socketkit.awaitStderrLine(line -> line.contains("Toxiproxy API on http://"), START_TIMEOUT);
+            Matcher api = Pattern.compile("http://127\\.0\\.0\\.1:\\d+").matcher(logged);
+            assertTrue(api.find(), logged);
+            String proxies = curl(api.group() + "/proxies");
+            assertTrue(proxies.startsWith("200 "), proxies);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> relay =
+                    (Map<String, Object>) Json.object(proxies.substring(4)).get("relay");
+            assertEquals("127.0.0.1:" + port, relay.get("listen"), proxies);
+            String toxic = curl(
+                    api.group() + "/proxies/relay/toxics",
+                    "-X",
+                    "POST",
+                    "-d",
+                    "{\"type\":\"limit_data\",\"attributes\":{\"bytes\":2}}");
+            assertTrue(toxic.startsWith("200 "), toxic);
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                client.getOutputStream().write("ping".getBytes(US_ASCII));
+                assertEquals("pi", new String(client.getInputStream().readAllBytes(), US_ASCII));
+            }
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(EXIT_TIMEOUT), socketkit::toString);
+        }
+    }
+
+    @Test
+    void aRelaysApiOffLoopbackIsRefusedBeforeAnythingIsBound() throws Exception {
+        socketkit = SocketKitProcess.start("relay", "127.0.0.1:0", "127.0.0.1:9", "--api", "0.0.0.0:8474");
+        socketkit.assertRefused(EXIT_USAGE, "--api 0.0.0.0:8474 is not a loopback address");
+    }
+
+    @Test
+    void allowingRemoteWithoutAnApiIsRefused() throws Exception {
+        socketkit = SocketKitProcess.start("relay", "127.0.0.1:0", "127.0.0.1:9", "--api-allow-remote");
+        socketkit.assertRefused(EXIT_USAGE, "--api-allow-remote needs --api");
     }
 
     @Test
