@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.internal.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -144,6 +148,33 @@ class ToxiproxyApiTest {
     }
 
     @Test
+    void populateMakesKeepsAndReplacesProxies() throws Exception {
+        String upstream = "127.0.0.1:" + echo.endpoint().port();
+        String two = "[{\"name\":\"a\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"" + upstream + "\"},"
+                + "{\"name\":\"b\",\"upstream\":\"" + upstream + "\",\"enabled\":false}]";
+        HttpResponse<String> made = send("POST", "/populate", two);
+        assertEquals(201, made.statusCode(), made.body());
+        List<?> proxies = (List<?>) object(made).get("proxies");
+        assertEquals(2, proxies.size());
+        Object listenA = ((Map<?, ?>) proxies.get(0)).get("listen");
+        assertEquals(Boolean.FALSE, ((Map<?, ?>) proxies.get(1)).get("enabled"));
+        String same = "[{\"name\":\"a\",\"listen\":\"" + listenA + "\",\"upstream\":\"" + upstream + "\"}]";
+        Endpoint a = Endpoint.parse((String) listenA);
+        try (Socket open = new Socket(a.host(), a.port())) {
+            open.setSoTimeout(10_000);
+            HttpResponse<String> kept = send("POST", "/populate", same);
+            assertEquals(listenA, ((Map<?, ?>) ((List<?>) object(kept).get("proxies")).get(0)).get("listen"));
+            open.getOutputStream().write(7);
+            assertEquals(7, open.getInputStream().read(), "a proxy kept as it was keeps its connections");
+        }
+        String bad = "[{\"name\":\"c\",\"upstream\":\"" + upstream + "\"},{\"upstream\":\"" + upstream + "\"}]";
+        assertError(400, "missing required field: name at proxy 2", send("POST", "/populate", bad));
+        assertEquals(
+                List.of("a", "b"),
+                List.copyOf(object(send("GET", "/proxies", null)).keySet()));
+    }
+
+    @Test
     void badBodiesAreFourHundredsInToxiproxysShape() throws Exception {
         assertErrorStartsWith(400, "bad request body: ", send("POST", "/proxies", "{\"name\": \"x\", "));
         assertErrorStartsWith(400, "bad request body: ", send("POST", "/proxies", ""));
@@ -229,6 +260,37 @@ class ToxiproxyApiTest {
         HttpResponse<String> wrong = send("PUT", "/proxies", "{}");
         assertErrorStartsWith(405, "method not allowed", wrong);
         assertEquals("GET, POST", wrong.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
+    void aUdpProxyTakesDatagramToxicsWhichToxiproxyHasNot() throws Exception {
+        try (Server udpEcho = Server.start(ServerConfig.defaults().withEndpoint(Endpoint.udp("127.0.0.1", 0)));
+                DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(10_000);
+            String body =
+                    "{\"name\":\"dns\",\"listen\":\"udp://127.0.0.1:0\",\"upstream\":\"" + udpEcho.endpoint() + "\"}";
+            HttpResponse<String> created = send("POST", "/proxies", body);
+            assertEquals(201, created.statusCode(), created.body());
+            Endpoint listen = Endpoint.parse((String) object(created).get("listen"));
+            assertEquals(SocketKind.UDP, listen.kind());
+            HttpResponse<String> toxic = send(
+                    "POST",
+                    "/proxies/dns/toxics",
+                    "{\"type\":\"duplicate\",\"stream\":\"downstream\",\"attributes\":{\"rate\":1}}");
+            assertEquals(200, toxic.statusCode(), toxic.body());
+            assertEquals(Map.of("rate", BigDecimal.ONE), object(toxic).get("attributes"));
+            byte[] sent = "query".getBytes(StandardCharsets.US_ASCII);
+            client.send(new DatagramPacket(sent, sent.length, listen.inetSocketAddress()));
+            for (int copy = 1; copy <= 2; copy++) {
+                DatagramPacket back = new DatagramPacket(new byte[64], 64);
+                client.receive(back);
+                assertEquals("query", new String(back.getData(), 0, back.getLength(), StandardCharsets.US_ASCII));
+            }
+            assertErrorStartsWith(
+                    400,
+                    "fault 'slicer' applies to stream relays",
+                    send("POST", "/proxies/dns/toxics", "{\"type\":\"slicer\"}"));
+        }
     }
 
     @Test
