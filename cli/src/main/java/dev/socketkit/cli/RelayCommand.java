@@ -1,5 +1,6 @@
 package dev.socketkit.cli;
 
+import dev.socketkit.relay.Fault;
 import dev.socketkit.relay.Relay;
 import dev.socketkit.relay.RelayConfig;
 import dev.socketkit.relay.ToxiproxyApi;
@@ -10,6 +11,8 @@ import dev.socketkit.transport.internal.Sizes;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +46,19 @@ import picocli.CommandLine.Spec;
             "  socketkit relay tls://0.0.0.0:8443 tcp://127.0.0.1:8080 --cert cert.pem --key key.pem",
             "  socketkit relay udp://127.0.0.1:5353 unixgram:///run/dns.sock",
             "  socketkit relay 127.0.0.1:26379 127.0.0.1:6379 --api 127.0.0.1:8474  (Toxiproxy's API; proxy 'relay')",
+            "",
+            "Faults (--fault TYPE[:DIRECTION][:ATTR=VALUE,...], repeatable), as Toxiproxy's toxics; DIRECTION is"
+                    + " upstream (client to target), downstream (the default) or both. Streams: latency (latency,"
+                    + " jitter), bandwidth (rate, bytes/s), slicer (average_size, size_variation, delay), limit_data"
+                    + " (bytes), timeout (timeout; 0: until the relay stops), reset_peer (timeout), slow_close"
+                    + " (delay). Datagrams: latency, drop, duplicate, corrupt (rate), reorder (rate, gap, delay)."
+                    + " Every fault also takes toxicity (0 to 1), connections (N, N-M, N-, Kn for every K-th, Kn+B)"
+                    + " and name. Durations take a unit (100ms, 2s), sizes KiB/MiB.",
+            "  socketkit relay 127.0.0.1:8081 127.0.0.1:8080 \\",
+            "      --fault latency:latency=100ms,jitter=10ms \\",
+            "      --fault reset_peer:both:timeout=2s,connections=3n",
+            "  socketkit relay udp://127.0.0.1:5354 udp://127.0.0.1:5353 \\",
+            "      --fault drop:both:rate=0.1 --seed 42",
             ""
         },
         footer = ExitCodes.HELP)
@@ -107,6 +123,20 @@ final class RelayCommand implements Callable<Integer> {
             names = "--target-insecure",
             description = "With a tls:// TARGET: check nothing about its certificate (one warning line): tests only.")
     boolean targetInsecure;
+
+    @Option(
+            names = "--fault",
+            paramLabel = "SPEC",
+            description = "A fault between clients and TARGET, TYPE[:DIRECTION][:ATTR=VALUE,...] (repeatable; see"
+                    + " above and the README's faults table), e.g. latency:downstream:latency=100ms.")
+    List<String> faults = new ArrayList<>();
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "Make every random choice of the faults (jitter, slice sizes, toxicity, drops) from this"
+                    + " seed, so that a run replays exactly (default: a random seed, logged at start).")
+    String seed;
 
     // --tls, --cert, --key, --client-ca, --alpn, --tls-engine, --tls-handshake-timeout: TLS toward the clients.
     @Mixin
@@ -218,10 +248,33 @@ final class RelayCommand implements Callable<Integer> {
         config = tls.config(from).map(config::withListenTls).orElse(config);
         config = tls.handshakeTimeout().map(config::withTlsHandshakeTimeout).orElse(config);
         config = targetTls(to).map(config::withTargetTls).orElse(config);
+        config = withFaults(config, from);
         try {
             return config.validate();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The --fault and --seed options, each fault checked against LISTEN's kind. */
+    private RelayConfig withFaults(RelayConfig config, Endpoint from) {
+        List<Fault> parsed = new ArrayList<>();
+        for (String text : faults) {
+            try {
+                parsed.add(Fault.parse(text).requireAppliesTo(from.kind()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--fault " + text + ": " + e.getMessage());
+            }
+        }
+        RelayConfig withFaults = config.withFaults(parsed.toArray(Fault[]::new));
+        if (seed == null) {
+            return withFaults;
+        }
+        try {
+            return withFaults.withSeed(Long.parseLong(seed.strip()));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--seed '" + seed + "' is not a whole number; accepted: any from " + Long.MIN_VALUE
+                    + " to " + Long.MAX_VALUE);
         }
     }
 

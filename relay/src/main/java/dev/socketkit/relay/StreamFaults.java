@@ -71,9 +71,13 @@ final class StreamFaults {
 
     /**
      * At most {@code rate} bytes a second: writes are cut into slices of a fiftieth of a second's worth, and each slice
-     * leaves when the time its bytes take at the rate has passed. An idle connection earns no credit for a burst.
+     * leaves when the time its bytes take at the rate has passed. A gap of up to {@link #CATCH_UP} with nothing to send
+     * (the relay waiting for its next read) is made up, so the rate holds over a transfer on a loaded machine; after a
+     * longer one the connection is idle and earns no burst.
      */
     static final class Bandwidth extends PacedWriter {
+        static final long CATCH_UP = TimeUnit.MILLISECONDS.toNanos(100);
+
         private final long rate;
         private final int slice;
 
@@ -88,7 +92,8 @@ final class StreamFaults {
                 hold(buf, promise, now);
                 return;
             }
-            long t = Math.max(now, lastDue());
+            boolean recent = lastDue() != Long.MIN_VALUE && lastDue() - (now - CATCH_UP) > 0;
+            long t = recent ? lastDue() : now;
             while (buf.readableBytes() > slice) {
                 t += nanosFor(slice);
                 hold(buf.readRetainedSlice(slice), slicePromise(), t);
