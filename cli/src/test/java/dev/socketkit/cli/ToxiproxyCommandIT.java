@@ -77,7 +77,13 @@ class ToxiproxyCommandIT {
         assumeTrue(SocketKitProcess.installed("curl"), "curl is not installed");
         try (Server echo = Server.start(ServerConfig.defaults().withEndpoint(Endpoint.tcp("127.0.0.1", 0)))) {
             socketkit = SocketKitProcess.start(
-                    "relay", "127.0.0.1:0", echo.endpoint().toString(), "--api", "127.0.0.1:0");
+                    "relay",
+                    "127.0.0.1:0",
+                    echo.endpoint().toString(),
+                    "--fault",
+                    "latency:latency=5ms",
+                    "--api",
+                    "127.0.0.1:0");
             String listening = socketkit.awaitListening(START_TIMEOUT);
             int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
             String logged = socketkit.awaitStderrLine(line -> line.contains("Toxiproxy API on http://"), START_TIMEOUT);
@@ -89,6 +95,10 @@ class ToxiproxyCommandIT {
             Map<String, Object> relay =
                     (Map<String, Object>) Json.object(proxies.substring(4)).get("relay");
             assertEquals("127.0.0.1:" + port, relay.get("listen"), proxies);
+            Map<?, ?> latency = (Map<?, ?>) ((List<?>) relay.get("toxics")).get(0);
+            assertEquals("latency_downstream", latency.get("name"), proxies);
+            assertEquals(
+                    Map.of("latency", 5.0, "jitter", 0.0), latency.get("attributes"), "--fault's, in milliseconds");
             String toxic = curl(
                     api.group() + "/proxies/relay/toxics",
                     "-X",
