@@ -107,9 +107,9 @@ class ToxiproxyClientTest {
         String upstream = upstream(echo);
         // tag::toxiproxy-client[]
         try (ToxiproxyApi api = ToxiproxyApi.start(new InetSocketAddress("127.0.0.1", 0))) {
-            ToxiproxyClient client =
-                    new ToxiproxyClient("127.0.0.1", api.address().getPort());
-            Proxy proxy = client.createProxy("db", "127.0.0.1:0", upstream); // upstream: "127.0.0.1:5432"
+            int port = api.address().getPort();
+            ToxiproxyClient toxiproxy = new ToxiproxyClient("127.0.0.1", port);
+            Proxy proxy = toxiproxy.createProxy("db", "127.0.0.1:0", upstream); // upstream: "127.0.0.1:5432"
             proxy.toxics().latency("slow", ToxicDirection.DOWNSTREAM, 100); // then connect to proxy.getListen()
             // end::toxiproxy-client[]
             try (Socket socket = connect(proxy)) {
