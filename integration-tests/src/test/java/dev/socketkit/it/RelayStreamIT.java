@@ -75,14 +75,8 @@ class RelayStreamIT {
         byte[] sent = Text.random(SIXTY_FOUR_MEBIBYTES, 0x5eed_0064L);
         try (Server echo = echo(transport, pair);
                 Relay relay = relay(transport, pair, echo.endpoint());
-                StreamConnection client = pair.listenSecurity.connect(relay.endpoint());
-                Workers workers = new Workers(1)) {
-            Future<Void> writing = workers.submit(() -> {
-                client.write(sent);
-                return null;
-            });
-            byte[] received = client.readExactly(sent.length);
-            Workers.result(writing, Duration.ofSeconds(60));
+                StreamConnection client = pair.listenSecurity.connect(relay.endpoint())) {
+            byte[] received = client.echo(sent, false, Duration.ofSeconds(60));
             assertArrayEquals(sent, received, "64 MiB through the relay to the echo and back");
             assertEquals(sent.length, relay.stats().bytesUpstream(), "bytes relayed upstream");
         }
@@ -98,15 +92,8 @@ class RelayStreamIT {
         byte[] sent = Text.random(1 << 20, 0x5eed_0065L);
         try (Server echo = echo(transport, pair);
                 Relay relay = relay(transport, pair, echo.endpoint());
-                StreamConnection client = pair.listenSecurity.connect(relay.endpoint());
-                Workers workers = new Workers(1)) {
-            Future<Void> writing = workers.submit(() -> {
-                client.write(sent);
-                client.shutdownOutput();
-                return null;
-            });
-            byte[] received = client.readToEnd(sent.length);
-            Workers.result(writing, Duration.ofSeconds(30));
+                StreamConnection client = pair.listenSecurity.connect(relay.endpoint())) {
+            byte[] received = client.echo(sent, true, Duration.ofSeconds(30));
             assertArrayEquals(sent, received, "everything sent before our end, echoed, then the end of the stream");
         }
     }

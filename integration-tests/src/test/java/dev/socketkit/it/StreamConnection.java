@@ -4,8 +4,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -38,6 +40,28 @@ interface StreamConnection extends AutoCloseable {
     /** {@return the TLS session of a TLS connection, once its handshake is done; empty for a plain one} */
     default Optional<SSLSession> tlsSession() {
         return Optional.empty();
+    }
+
+    /**
+     * What an echo's client does without stalling on full buffers: writes {@code sent} from another thread (then, with
+     * {@code thenEnd}, our end) while this one reads the answer: {@code sent.length} bytes, or with {@code thenEnd}
+     * everything up to the end of the stream.
+     *
+     * @param wait how long the writer may take once the answer is read
+     */
+    default byte[] echo(byte[] sent, boolean thenEnd, Duration wait) throws Exception {
+        try (Workers workers = new Workers(1)) {
+            Future<Void> writing = workers.submit(() -> {
+                write(sent);
+                if (thenEnd) {
+                    shutdownOutput();
+                }
+                return null;
+            });
+            byte[] received = thenEnd ? readToEnd(sent.length) : readExactly(sent.length);
+            Workers.result(writing, wait);
+            return received;
+        }
     }
 
     /** Writes all of {@code bytes}. */

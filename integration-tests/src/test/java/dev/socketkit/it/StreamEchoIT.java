@@ -66,15 +66,8 @@ class StreamEchoIT {
         Transports.assumeHalfClosure(transport, config);
         byte[] sent = Text.random(MEBIBYTE, 0x5eed_0002L);
         try (Server server = Transports.start(transport, config);
-                StreamConnection client = security.connect(server.endpoint());
-                Workers workers = new Workers(1)) {
-            Future<Void> writing = workers.submit(() -> {
-                client.write(sent);
-                client.shutdownOutput();
-                return null;
-            });
-            byte[] received = client.readToEnd(sent.length);
-            Workers.result(writing, Duration.ofSeconds(10));
+                StreamConnection client = security.connect(server.endpoint())) {
+            byte[] received = client.echo(sent, true, Duration.ofSeconds(10));
             assertArrayEquals(sent, received, "the echo of everything sent before our end, then the end of the stream");
         }
     }

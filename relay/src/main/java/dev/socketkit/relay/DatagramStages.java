@@ -5,7 +5,9 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -219,15 +221,27 @@ final class DatagramStages {
             @Override
             public void run() {
                 if (pending.remove(this)) {
+                    heldBytes -= payload.readableBytes();
                     next.accept(payload);
                 }
             }
         }
 
+        /**
+         * The most bytes held back in one direction of one session: datagrams have no backpressure, so a flood through
+         * a long latency would otherwise hold without bound. Past it a datagram is dropped, as a full queue on a real
+         * path drops it.
+         */
+        static final int HELD_BYTES = 256 * 1024;
+
+        /** The most datagrams held back, so that a flood of empty ones is bounded too. */
+        static final int HELD_DATAGRAMS = 4096;
+
         private final long latency;
         private final long jitter;
         private final SplittableRandom random;
-        private final List<Held> pending = new ArrayList<>();
+        private final Set<Held> pending = new LinkedHashSet<>();
+        private long heldBytes;
 
         Latency(long latency, long jitter, SplittableRandom random) {
             this.latency = latency;
@@ -238,7 +252,12 @@ final class DatagramStages {
         @Override
         void accept(ByteBuf payload, EventExecutor loop, Consumer<ByteBuf> next) {
             long delay = Math.max(0, latency + (jitter > 0 ? random.nextLong(-jitter, jitter) : 0));
+            if (heldBytes + payload.readableBytes() > HELD_BYTES || pending.size() >= HELD_DATAGRAMS) {
+                payload.release();
+                return;
+            }
             Held held = new Held(payload, next, System.nanoTime() + delay);
+            heldBytes += payload.readableBytes();
             pending.add(held);
             held.timer = later(loop, held, delay);
         }
@@ -247,6 +266,7 @@ final class DatagramStages {
         void flush() {
             List<Held> due = new ArrayList<>(pending);
             pending.clear();
+            heldBytes = 0;
             due.sort(Comparator.comparingLong(h -> h.due));
             for (Held held : due) {
                 held.timer.cancel(false);
@@ -261,6 +281,7 @@ final class DatagramStages {
                 held.payload.release();
             }
             pending.clear();
+            heldBytes = 0;
         }
     }
 }

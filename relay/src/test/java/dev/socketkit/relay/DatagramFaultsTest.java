@@ -125,4 +125,30 @@ class DatagramFaultsTest {
         assertEquals(List.of(0, 1, 2, 3, 4), loop.submit(() -> List.copyOf(out)).get(10, TimeUnit.SECONDS));
         loop.submit(session::close).get();
     }
+
+    @Test
+    void latencyHoldsABoundedAmountOfAFlood() throws Exception {
+        Faults faults = new Faults(SocketKind.UDP, 7);
+        faults.add(Fault.latency(java.time.Duration.ofHours(1)).withDirection(Direction.UPSTREAM));
+        List<Integer> out = new ArrayList<>();
+        DatagramFaults session = faults.attachDatagram(1);
+        loop.submit(() -> {
+                    for (int i = 0; i < 10_000; i++) {
+                        ByteBuf datagram = Unpooled.buffer(100).writeInt(i).writeZero(96);
+                        session.forward(Direction.UPSTREAM, datagram, loop, buf -> {
+                            out.add(buf.getInt(0));
+                            buf.release();
+                        });
+                    }
+                })
+                .get(10, TimeUnit.SECONDS);
+        faults.remove("latency_upstream");
+        List<Integer> released = loop.submit(() -> List.copyOf(out)).get(10, TimeUnit.SECONDS);
+        // 256 KiB of 100-byte datagrams: the first 2,621 are held, the rest of the flood dropped.
+        assertEquals(DatagramStages.Latency.HELD_BYTES / 100, released.size());
+        for (int i = 0; i < released.size(); i++) {
+            assertEquals(i, released.get(i));
+        }
+        loop.submit(session::close).get();
+    }
 }

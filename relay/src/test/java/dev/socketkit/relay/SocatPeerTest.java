@@ -39,14 +39,18 @@ class SocatPeerTest {
                         .withEndpoint(
                                 Endpoint.unix(directory.resolve("echo.sock").toString())));
                 Relay relay = Relay.start(RelayConfig.of(Endpoint.tcp("127.0.0.1", 0), echo.endpoint()))) {
+            // -t 30: socat waits that long for the relay's end after sending its own, longer than the wait below, so
+            // only an end the relay passes on lets it exit in time.
             Process socat =
-                    socat("-t", "10", "-", "TCP:127.0.0.1:" + relay.endpoint().port());
+                    socat("-t", "30", "-", "TCP:127.0.0.1:" + relay.endpoint().port());
             try {
                 try (OutputStream in = socat.getOutputStream()) {
                     in.write(text.getBytes(StandardCharsets.UTF_8));
                 }
+                assertTrue(
+                        socat.waitFor(20, TimeUnit.SECONDS),
+                        "socat ends (its echo, 27 KB, fits the pipe) once the relay passes on the end");
                 String out = new String(socat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(socat.waitFor(20, TimeUnit.SECONDS), "socat ends once the relay passes on the end");
                 assertEquals(text, out, "socat's stdin, echoed through the relay");
                 assertEquals(0, socat.exitValue(), "socat's exit status");
             } finally {
