@@ -1,12 +1,14 @@
 package dev.socketkit.cli;
 
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.TlsEngine;
 import dev.socketkit.transport.internal.Certificates;
 import dev.socketkit.transport.internal.Durations;
 import dev.socketkit.transport.internal.Sizes;
 import dev.socketkit.transport.internal.TlsContexts;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +25,23 @@ final class Options {
         } catch (IllegalArgumentException e) {
             throw new UsageException("bad endpoint: " + e.getMessage());
         }
+    }
+
+    /**
+     * The address of a control port's HTTP ({@code --health}, {@code --api}): a TCP {@code HOST:PORT}, checked as an
+     * endpoint is, without a scheme.
+     */
+    static InetSocketAddress httpAddress(String option, String text) {
+        Endpoint endpoint;
+        try {
+            endpoint = Endpoint.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
+        if (endpoint.kind() != SocketKind.TCP || endpoint.isTls() || text.contains("://")) {
+            throw new UsageException(option + " takes HOST:PORT, the TCP address for its HTTP, not '" + text + "'");
+        }
+        return endpoint.inetSocketAddress();
     }
 
     /** A byte count such as {@code 4096} or {@code 64k}, between {@code min} and {@code max}. */

@@ -4,8 +4,6 @@ import dev.socketkit.micrometer.HealthServer;
 import dev.socketkit.micrometer.SocketKitMetrics;
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
-import dev.socketkit.transport.Endpoint;
-import dev.socketkit.transport.SocketKind;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -103,16 +101,7 @@ final class OrchestratorOptions {
         if (health == null) {
             return Optional.empty();
         }
-        Endpoint endpoint;
-        try {
-            endpoint = Endpoint.parse(health);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--health: " + e.getMessage());
-        }
-        if (endpoint.kind() != SocketKind.TCP || endpoint.isTls() || health.contains("://")) {
-            throw new UsageException("--health takes HOST:PORT, the TCP address for its HTTP, not '" + health + "'");
-        }
-        return Optional.of(endpoint.inetSocketAddress());
+        return Optional.of(Options.httpAddress("--health", health));
     }
 
     /** The health port, started before the server so that it answers 503 while the server starts; or null. */

@@ -3,16 +3,20 @@ package dev.socketkit.cli;
 import dev.socketkit.relay.Fault;
 import dev.socketkit.relay.Relay;
 import dev.socketkit.relay.RelayConfig;
+import dev.socketkit.relay.ToxiproxyApi;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.TlsEngine;
 import dev.socketkit.transport.internal.Sizes;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +45,7 @@ import picocli.CommandLine.Spec;
             "  socketkit relay tcp://127.0.0.1:8080 unix:///run/app.sock",
             "  socketkit relay tls://0.0.0.0:8443 tcp://127.0.0.1:8080 --cert cert.pem --key key.pem",
             "  socketkit relay udp://127.0.0.1:5353 unixgram:///run/dns.sock",
+            "  socketkit relay 127.0.0.1:26379 127.0.0.1:6379 --api 127.0.0.1:8474  (Toxiproxy's API; proxy 'relay')",
             "",
             "Faults (--fault TYPE[:DIRECTION][:ATTR=VALUE,...], repeatable), as Toxiproxy's toxics; DIRECTION is"
                     + " upstream (client to target), downstream (the default) or both. Streams: latency (latency,"
@@ -58,6 +63,9 @@ import picocli.CommandLine.Spec;
         },
         footer = ExitCodes.HELP)
 final class RelayCommand implements Callable<Integer> {
+    /** The name of the relay's proxy in the Toxiproxy API, with {@code --api}. */
+    static final String PROXY = "relay";
+
     @Spec
     CommandSpec spec;
 
@@ -137,6 +145,10 @@ final class RelayCommand implements Callable<Integer> {
     @Mixin
     TransportOptions transport;
 
+    // --api, --api-allow-remote: the relay as a proxy of Toxiproxy's HTTP API.
+    @Mixin
+    ApiOptions api;
+
     @Mixin
     HexDumpOption hexDump;
 
@@ -152,6 +164,12 @@ final class RelayCommand implements Callable<Integer> {
                     .warn("--target-insecure: the target's certificate is not checked; anyone on the path can read and"
                             + " change what the relay sends it");
         }
+        if (api.given()) {
+            return withApi(config);
+        }
+        if (api.allowRemote) {
+            throw new UsageException("--api-allow-remote needs --api HOST:PORT");
+        }
         Relay relay = Relay.start(config);
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
         ShutdownHook.install(
@@ -165,6 +183,35 @@ final class RelayCommand implements Callable<Integer> {
         }
         LogManager.getLogger(RelayCommand.class).error("the relay's listening socket closed unexpectedly");
         return ExitCodes.FAILURE;
+    }
+
+    /**
+     * {@code --api}: the API serves beside the relay, which is its proxy {@value #PROXY}, so that a client can break,
+     * disable and move it as it likes; the command runs until SIGINT or SIGTERM, whatever the API does to the relay.
+     */
+    private int withApi(RelayConfig config) throws InterruptedException {
+        InetSocketAddress address = api.address(null);
+        ToxiproxyApi running = ApiOptions.start(address, config.seed().orElseGet(() -> ThreadLocalRandom.current()
+                .nextLong()));
+        Relay relay;
+        try {
+            relay = running.add(PROXY, config);
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+        // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
+        ShutdownHook.install(
+                running::close,
+                () -> "stopped " + relay + " and the Toxiproxy API: "
+                        + relay.stats().summary());
+        LogManager.getLogger(RelayCommand.class)
+                .info("Toxiproxy API on {}: the relay is its proxy '{}'", ApiOptions.url(running.address()), PROXY);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening " + relay.endpoint());
+        out.flush();
+        new CountDownLatch(1).await(); // until SIGINT or SIGTERM: the hook stops the API, and so the relay, and exits
+        return ExitCodes.OK;
     }
 
     /** Every value checked, before anything is bound. */

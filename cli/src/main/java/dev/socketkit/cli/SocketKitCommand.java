@@ -19,7 +19,7 @@ import picocli.CommandLine.IVersionProvider;
 final class SocketKitCommand {
     /** The commands, in the order {@code --help} lists them. */
     private static final List<String> COMMANDS =
-            List.of("serve", "send", "relay", "resolve", "bench", "completion", "help");
+            List.of("serve", "send", "relay", "toxiproxy", "resolve", "bench", "completion", "help");
 
     /** The commands that describe the others, and so need the whole command line built. */
     private static final List<String> DESCRIBING = List.of("completion", "help");
@@ -94,6 +94,7 @@ final class SocketKitCommand {
             case "relay" -> new RelayCommand();
             case "resolve" -> new ResolveCommand();
             case "bench" -> new BenchCommand();
+            case "toxiproxy" -> new ToxiproxyCommand();
             case "completion" -> new CompletionCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no command " + name);

@@ -1,17 +1,12 @@
 package dev.socketkit.micrometer;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.socketkit.transport.internal.SmallHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -53,25 +48,21 @@ public final class HealthServer implements AutoCloseable {
     public static final int THREADS = 2;
 
     /** How long a request may take to arrive, and its answer to be taken, in seconds. */
-    public static final int REQUEST_SECONDS = 5;
+    public static final int REQUEST_SECONDS = SmallHttpServer.REQUEST_SECONDS;
 
     /** The most bytes of request headers. */
-    public static final int MAX_HEADER_BYTES = 8192;
+    public static final int MAX_HEADER_BYTES = SmallHttpServer.MAX_HEADER_BYTES;
 
     /** The most connections open at once. */
-    public static final int MAX_CONNECTIONS = 32;
+    public static final int MAX_CONNECTIONS = SmallHttpServer.MAX_CONNECTIONS;
 
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final HttpServer http;
-    private final ExecutorService threads;
+    private SmallHttpServer http;
     private volatile BooleanSupplier ready = () -> false;
 
-    private HealthServer(HttpServer http, ExecutorService threads) {
-        this.http = http;
-        this.threads = threads;
-    }
+    private HealthServer() {}
 
     /**
      * Binds {@code address} and starts answering; {@code /ready} answers 503 until {@link #readiness} is set.
@@ -84,29 +75,10 @@ public final class HealthServer implements AutoCloseable {
     public static HealthServer start(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(registry, "registry");
-        limit("sun.net.httpserver.maxReqTime", REQUEST_SECONDS);
-        limit("sun.net.httpserver.maxRspTime", REQUEST_SECONDS);
-        limit("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
-        limit("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
-        HttpServer http = HttpServer.create(address, MAX_CONNECTIONS);
-        AtomicInteger count = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS, task -> {
-            Thread thread = new Thread(task, "socketkit-health-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        HealthServer health = new HealthServer(http, threads);
-        http.createContext("/", exchange -> health.answer(exchange, registry));
-        http.setExecutor(threads);
-        http.start();
+        HealthServer health = new HealthServer();
+        health.http = SmallHttpServer.start(
+                address, "socketkit-health", THREADS, exchange -> health.answer(exchange, registry));
         return health;
-    }
-
-    /** Sets a limit of the JDK's HTTP server unless the JVM was given one. */
-    private static void limit(String property, int value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, Integer.toString(value));
-        }
     }
 
     /**
@@ -121,21 +93,13 @@ public final class HealthServer implements AutoCloseable {
 
     /** {@return where the health server listens, with the real port when port 0 was asked for} */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return http.address();
     }
 
     /** Stops listening and answering at once; closing again does nothing. */
     @Override
     public void close() {
-        if (!threads.isShutdown()) {
-            http.stop(0);
-            threads.shutdownNow();
-            try {
-                threads.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        http.close();
     }
 
     private void answer(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
@@ -159,11 +123,6 @@ public final class HealthServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        SmallHttpServer.send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
     }
 }
