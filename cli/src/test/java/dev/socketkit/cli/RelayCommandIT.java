@@ -41,16 +41,7 @@ class RelayCommandIT {
     void printsOneListeningLineRelaysLogsEachConnectionWithVerboseAndStopsOnSigterm() throws Exception {
         try (Server echo = Server.start(
                 ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoint.tcp("127.0.0.1", 0)))) {
-            socketkit = SocketKitProcess.start(
-                    "relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), "-v");
-            String endpoint = socketkit.awaitListening(START_TIMEOUT);
-            Matcher port = LOOPBACK_TCP.matcher(endpoint);
-            assertTrue(port.matches(), "the listening line names the real endpoint: " + endpoint);
-            try (Socket client = new Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
-                client.setSoTimeout(5000);
-                client.getOutputStream().write("ping".getBytes(US_ASCII));
-                assertEquals("ping", new String(client.getInputStream().readNBytes(4), US_ASCII));
-            }
+            String endpoint = startAndExchange(echo, "ping", "-v");
             String opened = socketkit.awaitStderrLine(line -> line.contains("connection 1 opened"), START_TIMEOUT);
             assertTrue(
                     opened.contains(":" + echo.endpoint().port()),
@@ -67,29 +58,36 @@ class RelayCommandIT {
     void hexdumpDumpsBothSidesBothWaysOnStderrAndStdoutStaysTheListeningLine() throws Exception {
         try (Server echo = Server.start(
                 ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(Endpoint.tcp("127.0.0.1", 0)))) {
-            socketkit = SocketKitProcess.start(
-                    "relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), "--hexdump");
-            String endpoint = socketkit.awaitListening(START_TIMEOUT);
-            Matcher port = LOOPBACK_TCP.matcher(endpoint);
-            assertTrue(port.matches(), endpoint);
-            try (Socket client = new Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
-                client.setSoTimeout(5000);
-                client.getOutputStream().write("hexdump".getBytes(US_ASCII));
-                assertEquals("hexdump", new String(client.getInputStream().readNBytes(7), US_ASCII));
-            }
+            String endpoint = startAndExchange(echo, "hexdump", "--hexdump");
+            String port = String.valueOf(Endpoint.parse(endpoint).port());
             String target = "127.0.0.1:" + echo.endpoint().port();
             // The client's side: what it sent read, the echo written back; the target's side: the same, the other way.
             socketkit.awaitStderrLine(
-                    line -> line.matches("read 7 bytes: 127\\.0\\.0\\.1:" + port.group(1) + " <- .*"), START_TIMEOUT);
+                    line -> line.matches("read 7 bytes: 127\\.0\\.0\\.1:" + port + " <- .*"), START_TIMEOUT);
             socketkit.awaitStderrLine(line -> line.matches("wrote 7 bytes: .* -> " + target), START_TIMEOUT);
             socketkit.awaitStderrLine(line -> line.matches("read 7 bytes: .* <- " + target), START_TIMEOUT);
             socketkit.awaitStderrLine(
-                    line -> line.matches("wrote 7 bytes: 127\\.0\\.0\\.1:" + port.group(1) + " -> .*"), START_TIMEOUT);
+                    line -> line.matches("wrote 7 bytes: 127\\.0\\.0\\.1:" + port + " -> .*"), START_TIMEOUT);
             socketkit.awaitStderrLine(line -> line.contains("68 65 78 64 75 6d 70"), START_TIMEOUT);
             socketkit.sigterm();
             assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
             assertEquals(List.of("listening " + endpoint), socketkit.stdout());
         }
+    }
+
+    /** Starts {@code socketkit relay} to {@code echo} with {@code option}, sends {@code text} through, reads the echo. */
+    private String startAndExchange(Server echo, String text, String option) throws Exception {
+        socketkit = SocketKitProcess.start(
+                "relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), option);
+        String endpoint = socketkit.awaitListening(START_TIMEOUT);
+        Matcher port = LOOPBACK_TCP.matcher(endpoint);
+        assertTrue(port.matches(), "the listening line names the real endpoint: " + endpoint);
+        try (Socket client = new Socket("127.0.0.1", Integer.parseInt(port.group(1)))) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write(text.getBytes(US_ASCII));
+            assertEquals(text, new String(client.getInputStream().readNBytes(text.length()), US_ASCII));
+        }
+        return endpoint;
     }
 
     static Stream<Arguments> badInputs() {
