@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * On the server's side it is a plain {@link HandlerFactory}, the API any custom server uses.
  *
  * <p>Stream sockets: one connection at a time, as {@code nc -lk} serves them, so that stdout holds each connection's
- * bytes whole, one connection after another, in the order they were accepted. A connection that arrives while another
+ * bytes whole, one connection after another, in the order they became active (the order accepted, except that two
+ * connections accepted in the same instant may swap, each on its event loop). A connection that arrives while another
  * is printed is accepted and waits: it reads until its first chunk of data (which lets a TLS handshake finish), holds
  * that one chunk and stops reading, until the one before it closes. Datagram sockets: every datagram, as it comes.
  *

@@ -88,15 +88,23 @@ class ServePrintIT {
     void printsConnectionsWholeOneAfterAnotherInTheOrderTheyCame() throws Exception {
         Serve print = serve(null, "print", "tcp://127.0.0.1:0");
         int port = port(print.awaitListening());
-        try (Socket first = connect(port);
-                Socket second = connect(port)) {
-            second.getOutputStream().write("second\n".getBytes(US_ASCII)); // waits for its turn: held, not printed
-            first.getOutputStream().write("first, ".getBytes(US_ASCII));
-            print.awaitStdout("first, ");
-            first.getOutputStream().write("still first\n".getBytes(US_ASCII));
-            print.awaitStdout("first, still first\n");
+        Socket first = connect(port);
+        try {
+            // Two connections accepted in the same instant become active on two event loops in either order: the
+            // second connects once the first is the one being printed.
+            print.awaitStderr("connected /127.0.0.1:" + first.getLocalPort());
+            try (Socket second = connect(port)) {
+                second.getOutputStream().write("second\n".getBytes(US_ASCII)); // waits for its turn: held, not printed
+                first.getOutputStream().write("first, ".getBytes(US_ASCII));
+                print.awaitStdout("first, ");
+                first.getOutputStream().write("still first\n".getBytes(US_ASCII));
+                print.awaitStdout("first, still first\n");
+                first.close(); // the first is done: the second's turn, while it is still open
+                print.awaitStdout("first, still first\nsecond\n");
+            }
+        } finally {
+            first.close();
         }
-        print.awaitStdout("first, still first\nsecond\n");
     }
 
     @ParameterizedTest(name = "{0}")
