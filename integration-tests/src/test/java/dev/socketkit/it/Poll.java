@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Bounded waits for what other threads or processes make true, such as a server's counters: a check repeated until a
@@ -30,8 +31,13 @@ final class Poll {
 
     /** Waits up to {@link #WAIT} for {@code condition}; fails, naming {@code what}, if it does not come. */
     static void until(BooleanSupplier condition, String what) throws Exception {
+        until(condition, () -> what);
+    }
+
+    /** {@link #until(BooleanSupplier, String)}, saying {@code what} as it stands when the wait is over. */
+    static void until(BooleanSupplier condition, Supplier<String> what) throws Exception {
         if (!value(condition::getAsBoolean, Boolean::booleanValue, WAIT)) {
-            throw new AssertionError("not within " + WAIT + ": " + what);
+            throw new AssertionError("not within " + WAIT + ": " + what.get());
         }
     }
 

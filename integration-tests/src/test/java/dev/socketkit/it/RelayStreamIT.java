@@ -235,7 +235,9 @@ class RelayStreamIT {
             // The relay has filled its buffer for the stalled direction, and stops reading there: what it read from
             // the target stays the same from one look to the next while the target still has most of its flood to send.
             Poll.until(
-                    () -> relay.stats().bufferedBytes() > 64 * 1024, "the relay to fill its buffer toward the client");
+                    () -> relay.stats().bufferedBytes() > 64 * 1024,
+                    () -> "the relay to fill its buffer toward the client: " + relay.stats() + ", the target wrote "
+                            + (writing.isDone() ? "all it could" : "and is writing"));
             long[] last = {-1};
             Poll.until(
                     () -> {
