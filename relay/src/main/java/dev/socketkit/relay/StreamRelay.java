@@ -40,6 +40,7 @@ final class StreamRelay {
     private final Transport transport;
     private final Counters counters;
     private final FaultHook faults;
+    private final RelayListener listener;
     private final Set<Channel> connections;
     private final ServerTls listenTls;
     private final SslContext targetTls;
@@ -54,6 +55,7 @@ final class StreamRelay {
             Transport transport,
             Counters counters,
             FaultHook faults,
+            RelayListener listener,
             Set<Channel> connections,
             ServerTls listenTls,
             SslContext targetTls) {
@@ -61,6 +63,7 @@ final class StreamRelay {
         this.transport = transport;
         this.counters = counters;
         this.faults = faults;
+        this.listener = listener;
         this.connections = connections;
         this.listenTls = listenTls;
         this.targetTls = targetTls;
@@ -132,6 +135,9 @@ final class StreamRelay {
         final Side downstream;
         Channel target;
         boolean started;
+        boolean targetFailed;
+        /** An I/O error (other than a reset) closed it. */
+        boolean failed;
 
         Splice(long number, Channel client) {
             this.number = number;
@@ -200,6 +206,7 @@ final class StreamRelay {
                 return;
             }
             counters.targetFailures.increment();
+            targetFailed = true;
             String more = targetWarnings.admit();
             if (more != null) {
                 LOG.warn(
@@ -222,6 +229,7 @@ final class StreamRelay {
                     client.localAddress(),
                     target.localAddress(),
                     target.remoteAddress());
+            listener.connectionOpened(number, client.remoteAddress(), target.remoteAddress());
             faults.attachStream(number, client, target);
             upstream.start();
             downstream.start();
@@ -262,7 +270,18 @@ final class StreamRelay {
             counters.openConnections.decrement();
             if (started) {
                 LOG.debug("connection {} closed: {} bytes up, {} bytes down", number, upstream.bytes, downstream.bytes);
+                listener.connectionClosed(number, upstream.bytes, downstream.bytes, end());
+            } else if (targetFailed) {
+                listener.connectionClosed(number, 0, 0, "target_failed");
             }
+        }
+
+        /** How the connection ended, in {@link RelayListener#connectionClosed}'s words. */
+        private String end() {
+            if (client.hasAttr(Side.RESET) || (target != null && target.hasAttr(Side.RESET))) {
+                return "reset";
+            }
+            return failed ? "failed" : "closed";
         }
     }
 }
