@@ -24,14 +24,16 @@ public interface RelayListener {
     default void connectionOpened(long number, SocketAddress client, SocketAddress target) {}
 
     /**
-     * A stream connection ended, both sides closed.
+     * A stream connection ended: called once for every connection accepted, whether or not it was joined to the
+     * target ({@link #connectionOpened}); one that was not has 0 bytes each way.
      *
      * @param number the connection's ordinal
      * @param bytesUpstream bytes passed from the client to the target
      * @param bytesDownstream bytes passed from the target to the client
      * @param end how it ended: {@code closed} (by either side, or the relay stopping), {@code reset} (a reset passed
      *     on), {@code failed} (an I/O error), {@code target_failed} (the target refused, did not answer, or failed its
-     *     TLS handshake; such a connection was never opened)
+     *     TLS handshake; such a connection was never opened). A client that leaves before the target answers, or
+     *     a relay that stops meanwhile, ends it as {@code closed}
      */
     default void connectionClosed(long number, long bytesUpstream, long bytesDownstream, String end) {}
 

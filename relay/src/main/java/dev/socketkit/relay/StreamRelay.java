@@ -24,6 +24,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -191,7 +192,11 @@ final class StreamRelay {
             var connecting = bootstrap.connect(transport.socketAddress(endpoint));
             target = connecting.channel();
             connecting.addListener(done -> {
-                if (!done.isSuccess()) {
+                if (done.cause() instanceof ClosedChannelException) {
+                    // Closed by the relay while connecting (the client left, or the relay stops): not the target's
+                    // fault.
+                    client.close();
+                } else if (!done.isSuccess()) {
                     targetFailed(done.cause());
                 } else if (!client.isActive()) {
                     target.close();
@@ -271,8 +276,9 @@ final class StreamRelay {
             if (started) {
                 LOG.debug("connection {} closed: {} bytes up, {} bytes down", number, upstream.bytes, downstream.bytes);
                 listener.connectionClosed(number, upstream.bytes, downstream.bytes, end());
-            } else if (targetFailed) {
-                listener.connectionClosed(number, 0, 0, "target_failed");
+            } else {
+                // Never joined: the target failed, or the client left (or the relay stopped) before it answered.
+                listener.connectionClosed(number, 0, 0, targetFailed ? "target_failed" : "closed");
             }
         }
 
