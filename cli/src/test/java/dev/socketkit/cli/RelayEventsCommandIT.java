@@ -66,6 +66,11 @@ class RelayEventsCommandIT {
         return events;
     }
 
+    /** A fault event of connection or session 1, the time left out. */
+    private static Map<String, Object> fault(String of, String name, String type, String direction) {
+        return Map.of("event", "fault", of, 1.0, "name", name, "type", type, "direction", direction);
+    }
+
     @Test
     void onStdoutEachConnectionItsFaultAndItsCloseFollowTheListeningLine() throws Exception {
         try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
@@ -97,28 +102,8 @@ class RelayEventsCommandIT {
             assertEquals(
                     List.of(
                             Map.of("event", "open", "conn", 1.0, "client", "127.0.0.1:" + ports[0], "target", target),
-                            Map.of(
-                                    "event",
-                                    "fault",
-                                    "conn",
-                                    1.0,
-                                    "name",
-                                    "latency_both",
-                                    "type",
-                                    "latency",
-                                    "direction",
-                                    "upstream"),
-                            Map.of(
-                                    "event",
-                                    "fault",
-                                    "conn",
-                                    1.0,
-                                    "name",
-                                    "latency_both",
-                                    "type",
-                                    "latency",
-                                    "direction",
-                                    "downstream"),
+                            fault("conn", "latency_both", "latency", "upstream"),
+                            fault("conn", "latency_both", "latency", "downstream"),
                             Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
                             Map.of("event", "open", "conn", 2.0, "client", "127.0.0.1:" + ports[1], "target", target),
                             Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed")),
@@ -173,17 +158,7 @@ class RelayEventsCommandIT {
             assertEquals(
                     List.of(
                             Map.of("event", "session_open", "session", 1.0, "client", from),
-                            Map.of(
-                                    "event",
-                                    "fault",
-                                    "session",
-                                    1.0,
-                                    "name",
-                                    "drop_upstream",
-                                    "type",
-                                    "drop",
-                                    "direction",
-                                    "upstream"),
+                            fault("session", "drop_upstream", "drop", "upstream"),
                             Map.of(
                                     "event",
                                     "session_close",
