@@ -48,7 +48,7 @@ final class EventLog implements RelayListener, AutoCloseable {
     private final String where;
     private final Thread writer;
     private volatile boolean closing;
-    private long droppedInAll;
+    private volatile long droppedInAll; // written by the writer, read at close
 
     private EventLog(Writer out, String where) {
         this.out = out;
