@@ -138,6 +138,15 @@ final class RelayCommand implements Callable<Integer> {
                     + " seed, so that a run replays exactly (default: a random seed, logged at start).")
     String seed;
 
+    @Option(
+            names = "--events",
+            paramLabel = "FILE|-",
+            description = "Write one JSON object a line for every connection and datagram session opened and closed,"
+                    + " and every fault that starts to apply to one, to FILE (appended; created readable by its owner"
+                    + " only) or, with -, to stdout after the listening line. A file or pipe that does not keep up"
+                    + " loses events (counted in a 'dropped' line), never slows the traffic.")
+    String events;
+
     // --tls, --cert, --key, --client-ca, --alpn, --tls-engine, --tls-handshake-timeout: TLS toward the clients.
     @Mixin
     ServerTlsOptions tls;
@@ -164,19 +173,41 @@ final class RelayCommand implements Callable<Integer> {
                     .warn("--target-insecure: the target's certificate is not checked; anyone on the path can read and"
                             + " change what the relay sends it");
         }
-        if (api.given()) {
-            return withApi(config);
-        }
-        if (api.allowRemote) {
+        if (!api.given() && api.allowRemote) {
             throw new UsageException("--api-allow-remote needs --api HOST:PORT");
         }
-        Relay relay = Relay.start(config);
+        InetSocketAddress apiAddress = api.given() ? api.address(null) : null; // checked before the file is made
+        PrintWriter out = spec.commandLine().getOut();
+        EventLog eventLog = eventLog(out);
+        if (eventLog != null) {
+            config = config.withListener(eventLog);
+        }
+        if (apiAddress != null) {
+            return withApi(config, apiAddress, eventLog);
+        }
+        Relay relay;
+        try {
+            relay = Relay.start(config);
+        } catch (RuntimeException e) {
+            if (eventLog != null) {
+                eventLog.close();
+            }
+            throw e;
+        }
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
         ShutdownHook.install(
-                relay::close, () -> "stopped " + relay + ": " + relay.stats().summary());
-        PrintWriter out = spec.commandLine().getOut();
+                () -> {
+                    relay.close();
+                    if (eventLog != null) {
+                        eventLog.close(); // after the relay: its last connections' close events are written too
+                    }
+                },
+                () -> "stopped " + relay + ": " + relay.stats().summary());
         out.println("listening " + relay.endpoint());
         out.flush();
+        if (eventLog != null) {
+            eventLog.start();
+        }
         relay.awaitClose();
         if (relay.isClosed()) {
             return ExitCodes.OK;
@@ -189,20 +220,32 @@ final class RelayCommand implements Callable<Integer> {
      * {@code --api}: the API serves beside the relay, which is its proxy {@value #PROXY}, so that a client can break,
      * disable and move it as it likes; the command runs until SIGINT or SIGTERM, whatever the API does to the relay.
      */
-    private int withApi(RelayConfig config) throws InterruptedException {
-        InetSocketAddress address = api.address(null);
-        ToxiproxyApi running = ApiOptions.start(address, config.seed().orElseGet(() -> ThreadLocalRandom.current()
-                .nextLong()));
+    private int withApi(RelayConfig config, InetSocketAddress address, EventLog eventLog) throws InterruptedException {
+        ToxiproxyApi running;
         Relay relay;
         try {
-            relay = running.add(PROXY, config);
+            running = ApiOptions.start(address, config.seed().orElseGet(() -> ThreadLocalRandom.current()
+                    .nextLong()));
+            try {
+                relay = running.add(PROXY, config);
+            } catch (RuntimeException e) {
+                running.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            running.close();
+            if (eventLog != null) {
+                eventLog.close();
+            }
             throw e;
         }
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
         ShutdownHook.install(
-                running::close,
+                () -> {
+                    running.close();
+                    if (eventLog != null) {
+                        eventLog.close();
+                    }
+                },
                 () -> "stopped " + relay + " and the Toxiproxy API: "
                         + relay.stats().summary());
         LogManager.getLogger(RelayCommand.class)
@@ -210,8 +253,25 @@ final class RelayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening " + relay.endpoint());
         out.flush();
+        if (eventLog != null) {
+            eventLog.start();
+        }
         new CountDownLatch(1).await(); // until SIGINT or SIGTERM: the hook stops the API, and so the relay, and exits
         return ExitCodes.OK;
+    }
+
+    /** {@code --events}: null without it; its file is opened here, before anything is bound. */
+    private EventLog eventLog(PrintWriter out) {
+        if (events == null) {
+            return null;
+        }
+        if (events.equals("-")) {
+            return EventLog.toStdout(out);
+        }
+        if (events.isBlank()) {
+            throw new UsageException("--events '' names no file; accepted: a file to append to, or - for stdout");
+        }
+        return EventLog.toFile(Path.of(events));
     }
 
     /** Every value checked, before anything is bound. */

@@ -167,7 +167,8 @@ final class ApiProxy {
                 .withConnectTimeout(from.connectTimeout())
                 .withSessionIdleTimeout(from.sessionIdleTimeout())
                 .withMaxSessions(from.maxSessions())
-                .withTlsHandshakeTimeout(from.tlsHandshakeTimeout());
+                .withTlsHandshakeTimeout(from.tlsHandshakeTimeout())
+                .withListener(from.listener());
         for (SocketSetting setting : from.socketOptions()) {
             to = to.withSocketOption(setting);
         }

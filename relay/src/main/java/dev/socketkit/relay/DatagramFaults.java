@@ -2,6 +2,7 @@ package dev.socketkit.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,14 @@ interface DatagramFaults {
      * @param send writes one datagram of this direction to its destination
      */
     void forward(Direction direction, ByteBuf payload, EventExecutor loop, Consumer<ByteBuf> send);
+
+    /**
+     * {@return for each fault that applied to the session, by name, how many datagrams it acted on so far, both
+     * directions together}
+     */
+    default Map<String, Long> hits() {
+        return Map.of();
+    }
 
     /** The session has ended (expired or the relay stopped): release every datagram held back, send nothing more. */
     void close();

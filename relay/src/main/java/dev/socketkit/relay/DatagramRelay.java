@@ -58,6 +58,7 @@ final class DatagramRelay {
     private final Transport transport;
     private final Counters counters;
     private final FaultHook faults;
+    private final RelayListener listener;
     private final Map<SocketAddress, Session> sessions = new HashMap<>();
     private final LogThrottle refusedWarnings = new LogThrottle();
     private final LogThrottle targetWarnings = new LogThrottle();
@@ -65,8 +66,10 @@ final class DatagramRelay {
     /** {@code --hexdump}'s wiretap, the same sharable one on every socket; null without it. */
     private final HexDump hexDump;
 
-    DatagramRelay(RelayConfig config, Transport transport, Counters counters, FaultHook faults) {
+    DatagramRelay(
+            RelayConfig config, Transport transport, Counters counters, FaultHook faults, RelayListener listener) {
         this.config = config;
+        this.listener = listener;
         this.transport = transport;
         this.counters = counters;
         this.faults = faults;
@@ -108,7 +111,7 @@ final class DatagramRelay {
     /** Ends every session; on the event loop, as the relay stops. */
     void closeAll() {
         for (Session session : new ArrayList<>(sessions.values())) {
-            session.close(false);
+            session.close("closed");
         }
     }
 
@@ -194,6 +197,8 @@ final class DatagramRelay {
                 }
                 counters.datagramsUpstream.increment();
                 counters.bytes(Direction.UPSTREAM, data.readableBytes());
+                session.datagramsUp++;
+                session.bytesUp += data.readableBytes();
                 session.touch();
                 session.faults.forward(
                         Direction.UPSTREAM, data.retain(), ctx.channel().eventLoop(), session::sendUp);
@@ -222,11 +227,16 @@ final class DatagramRelay {
         boolean bound;
         boolean closed;
         long lastActive;
+        long datagramsUp;
+        long datagramsDown;
+        long bytesUp;
+        long bytesDown;
 
         Session(SocketAddress client, EventLoop loop) {
             this.number = counters.sessions.incrementAndGet();
             this.client = client;
             this.loop = loop;
+            listener.sessionOpened(number, client); // before its faults, which report that they apply
             this.faults = DatagramRelay.this.faults.attachDatagram(number);
             sessions.put(client, this);
             counters.openSessions.increment();
@@ -257,7 +267,7 @@ final class DatagramRelay {
                                 done.cause().toString(),
                                 more);
                     }
-                    close(false);
+                    close("target_failed");
                     return;
                 }
                 bound = true;
@@ -288,7 +298,7 @@ final class DatagramRelay {
                         long idle = System.nanoTime() - lastActive;
                         long limit = config.sessionIdleTimeout().toNanos();
                         if (idle >= limit) {
-                            close(true);
+                            close("expired");
                         } else {
                             scheduleExpiry(limit - idle);
                         }
@@ -328,6 +338,8 @@ final class DatagramRelay {
                 touch();
                 counters.datagramsDownstream.increment();
                 counters.bytes(Direction.DOWNSTREAM, data.readableBytes());
+                datagramsDown++;
+                bytesDown += data.readableBytes();
                 faults.forward(Direction.DOWNSTREAM, data.retain(), loop, this::sendDown);
             } finally {
                 ReferenceCountUtil.release(msg);
@@ -358,21 +370,26 @@ final class DatagramRelay {
             LOG.debug("datagram session {} from {}: {}", number, client, cause.toString());
         }
 
-        void close(boolean expired) {
+        /** @param end how it ended, in {@link RelayListener#sessionClosed}'s words */
+        void close(String end) {
             if (closed) {
                 return;
             }
+            boolean expired = end.equals("expired");
             closed = true;
             sessions.remove(client);
             counters.openSessions.decrement();
             if (expired) {
                 counters.sessionsExpired.increment();
             }
+            var hits = faults.hits();
             faults.close();
+            listener.sessionClosed(
+                    number, new RelayListener.SessionTotals(datagramsUp, datagramsDown, bytesUp, bytesDown), end, hits);
             pending.forEach(ByteBuf::release);
             pending.clear();
             upstream.close().addListener(done -> deleteQuietly(bindPath));
-            LOG.debug("datagram session {} from {} {}", number, client, expired ? "expired" : "closed");
+            LOG.debug("datagram session {} from {} {}", number, client, end);
         }
     }
 

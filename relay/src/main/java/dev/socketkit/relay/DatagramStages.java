@@ -23,6 +23,9 @@ final class DatagramStages {
     abstract static class Stage {
         private Object lock;
 
+        /** Datagrams this stage acted on: dropped, duplicated, corrupted, held back. */
+        long hits;
+
         /** Set when its fault is removed: a datagram released further up the chain then passes it by. */
         boolean removed;
 
@@ -95,7 +98,11 @@ final class DatagramStages {
 
         /** {@return whether it acts on this datagram: one draw per datagram, always, so the sequence never shifts} */
         final boolean hit() {
-            return random.nextDouble() < rate;
+            boolean hit = random.nextDouble() < rate;
+            if (hit) {
+                hits++;
+            }
+            return hit;
         }
     }
 
@@ -138,7 +145,11 @@ final class DatagramStages {
 
         @Override
         void accept(ByteBuf payload, EventExecutor loop, Consumer<ByteBuf> next) {
-            if (hit() && payload.isReadable()) {
+            boolean hit = hit();
+            if (hit && !payload.isReadable()) {
+                hits--; // nothing to flip: sent as it is
+            }
+            if (hit && payload.isReadable()) {
                 int bit = random.nextInt(payload.readableBytes() * 8);
                 int index = payload.readerIndex() + bit / 8;
                 payload.setByte(index, payload.getByte(index) ^ (1 << (bit % 8)));
@@ -168,6 +179,9 @@ final class DatagramStages {
         @Override
         void accept(ByteBuf payload, EventExecutor loop, Consumer<ByteBuf> next) {
             boolean pick = hit();
+            if (pick && held != null) {
+                hits--; // one is held already: this one passes, untouched
+            }
             if (pick && held == null) {
                 held = payload;
                 heldNext = next;
@@ -257,6 +271,7 @@ final class DatagramStages {
                 return;
             }
             Held held = new Held(payload, next, System.nanoTime() + delay);
+            hits++;
             heldBytes += payload.readableBytes();
             pending.add(held);
             held.timer = later(loop, held, delay);

@@ -50,6 +50,8 @@ public final class Faults implements FaultHook {
     private final Map<String, Entry> entries = new LinkedHashMap<>(); // guarded by lock
     private final Map<Long, StreamConnection> streams = new ConcurrentHashMap<>();
     private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    /** Told of every fault that starts to apply; {@link RelayListener#NONE} but in a relay with a listener. */
+    private RelayListener listener = RelayListener.NONE;
 
     /**
      * Creates an empty set.
@@ -71,6 +73,7 @@ public final class Faults implements FaultHook {
     static Faults forRelay(RelayConfig config) {
         long seed = config.seed().orElseGet(() -> new SplittableRandom().nextLong());
         Faults faults = filled(config, seed);
+        faults.listener = SafeListener.of(config.listener());
         if (!config.faults().isEmpty() && config.seed().isEmpty()) {
             LOG.info("faults seeded with {} (--seed {} replays their random choices)", seed, seed);
         }
@@ -90,6 +93,11 @@ public final class Faults implements FaultHook {
         Faults faults = new Faults(config.listen().kind(), seed);
         config.faults().forEach(faults::add);
         return faults;
+    }
+
+    /** {@return the relay's listener, which every event of the relay goes to; exceptions it throws are caught} */
+    RelayListener listener() {
+        return listener;
     }
 
     /** {@return the seed every random choice derives from} */
@@ -285,6 +293,7 @@ public final class Faults implements FaultHook {
                                     name,
                                     StreamFaults.handler(
                                             fault, FaultRandom.of(seed, fault.name(), number, direction.name()), peer));
+                    listener.faultApplied(number, false, fault, direction);
                 }
             }
         }
@@ -304,6 +313,10 @@ public final class Faults implements FaultHook {
     private final class Session implements DatagramFaults {
         private final long number;
         private final Map<Direction, Map<Long, DatagramStages.Stage>> stages = new EnumMap<>(Direction.class);
+        /** Each applied fault's hits, by name, in the order they applied; removed faults' stay. */
+        private final Map<String, Long> removedHits = new LinkedHashMap<>();
+
+        private final Map<Long, String> names = new LinkedHashMap<>();
         private EventExecutor loop;
         private boolean closed;
 
@@ -320,12 +333,27 @@ public final class Faults implements FaultHook {
                 return;
             }
             for (Direction direction : fault.directions()) {
+                if (stages.get(direction).containsKey(entry.id())) {
+                    continue; // added twice (the session opened while the fault was being added)
+                }
                 stages.get(direction)
-                        .putIfAbsent(
+                        .put(
                                 entry.id(),
                                 DatagramStages.stage(
                                         fault, FaultRandom.of(seed, fault.name(), number, direction.name()), this));
+                names.put(entry.id(), fault.name());
+                removedHits.putIfAbsent(fault.name(), 0L);
+                listener.faultApplied(number, true, fault, direction);
             }
+        }
+
+        @Override
+        public synchronized Map<String, Long> hits() {
+            Map<String, Long> hits = new LinkedHashMap<>(removedHits);
+            for (Map<Long, DatagramStages.Stage> direction : stages.values()) {
+                direction.forEach((id, stage) -> hits.merge(names.get(id), stage.hits, Long::sum));
+            }
+            return hits;
         }
 
         synchronized EventExecutor loop() {
@@ -346,6 +374,7 @@ public final class Faults implements FaultHook {
             for (Map<Long, DatagramStages.Stage> direction : stages.values()) {
                 DatagramStages.Stage stage = direction.remove(entry.id());
                 if (stage != null) {
+                    removedHits.merge(names.get(entry.id()), stage.hits, Long::sum);
                     stage.removed = true;
                     stage.flush();
                 }

@@ -103,9 +103,16 @@ public final class Relay implements AutoCloseable {
         DatagramRelay datagrams = null;
         if (listen.kind().isStream()) {
             streams = new StreamRelay(
-                    config, transport, counters, faults, connections, listenTls(config), targetTls(config));
+                    config,
+                    transport,
+                    counters,
+                    faults,
+                    faults.listener(),
+                    connections,
+                    listenTls(config),
+                    targetTls(config));
         } else {
-            datagrams = new DatagramRelay(config, transport, counters, faults);
+            datagrams = new DatagramRelay(config, transport, counters, faults, faults.listener());
         }
         if (listen.kind().isUnix()) {
             try {

@@ -53,6 +53,7 @@ public final class RelayConfig {
     private OptionalLong seed = OptionalLong.empty();
     private List<SocketSetting> socketOptions = List.of();
     private Consumer<String> hexDump;
+    private RelayListener listener = RelayListener.NONE;
 
     private RelayConfig(Endpoint listen, Endpoint target) {
         this.listen = Objects.requireNonNull(listen, "listen");
@@ -87,6 +88,7 @@ public final class RelayConfig {
         copy.seed = seed;
         copy.socketOptions = socketOptions;
         copy.hexDump = hexDump;
+        copy.listener = listener;
         return copy;
     }
 
@@ -384,6 +386,24 @@ public final class RelayConfig {
     /** {@return where {@link #withHexDump} sends hex dumps, if it was set} */
     public Optional<Consumer<String>> hexDump() {
         return Optional.ofNullable(hexDump);
+    }
+
+    /**
+     * A copy that tells {@code newListener} of every connection and datagram session opened and closed, and every fault
+     * that starts to apply to one ({@code --events}). It is called on the event loops: it must not block.
+     *
+     * @param newListener the listener; {@link RelayListener#NONE} for none
+     * @return the changed copy
+     */
+    public RelayConfig withListener(RelayListener newListener) {
+        RelayConfig copy = copy();
+        copy.listener = Objects.requireNonNull(newListener, "listener");
+        return copy;
+    }
+
+    /** {@return the listener {@link #withListener} set, or {@link RelayListener#NONE}} */
+    public RelayListener listener() {
+        return listener;
     }
 
     private static Duration positive(String name, Duration value) {

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ final class Side extends ChannelInboundHandlerAdapter {
     static final int LOW_MARK = 32 * 1024;
 
     private static final Logger LOG = LogManager.getLogger(Relay.class);
+    /** Set on a channel closed with a reset, so that the connection's end is reported as one. */
+    static final AttributeKey<Boolean> RESET = AttributeKey.valueOf(Side.class, "reset");
 
     private final StreamRelay.Splice splice;
     private final Direction direction;
@@ -216,6 +219,7 @@ final class Side extends ChannelInboundHandlerAdapter {
             reset(to);
         } else {
             LOG.debug("connection {}: {} failed: {}", splice.number, from().remoteAddress(), cause.toString());
+            splice.failed = true;
             if (to != null) {
                 to.close();
             }
@@ -228,6 +232,7 @@ final class Side extends ChannelInboundHandlerAdapter {
         if (channel == null) {
             return;
         }
+        channel.attr(RESET).set(Boolean.TRUE);
         try {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
         } catch (RuntimeException noLinger) {

@@ -24,6 +24,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -40,6 +41,7 @@ final class StreamRelay {
     private final Transport transport;
     private final Counters counters;
     private final FaultHook faults;
+    private final RelayListener listener;
     private final Set<Channel> connections;
     private final ServerTls listenTls;
     private final SslContext targetTls;
@@ -54,6 +56,7 @@ final class StreamRelay {
             Transport transport,
             Counters counters,
             FaultHook faults,
+            RelayListener listener,
             Set<Channel> connections,
             ServerTls listenTls,
             SslContext targetTls) {
@@ -61,6 +64,7 @@ final class StreamRelay {
         this.transport = transport;
         this.counters = counters;
         this.faults = faults;
+        this.listener = listener;
         this.connections = connections;
         this.listenTls = listenTls;
         this.targetTls = targetTls;
@@ -132,6 +136,9 @@ final class StreamRelay {
         final Side downstream;
         Channel target;
         boolean started;
+        boolean targetFailed;
+        /** An I/O error (other than a reset) closed it. */
+        boolean failed;
 
         Splice(long number, Channel client) {
             this.number = number;
@@ -185,7 +192,11 @@ final class StreamRelay {
             var connecting = bootstrap.connect(transport.socketAddress(endpoint));
             target = connecting.channel();
             connecting.addListener(done -> {
-                if (!done.isSuccess()) {
+                if (done.cause() instanceof ClosedChannelException) {
+                    // Closed by the relay while connecting (the client left, or the relay stops): not the target's
+                    // fault.
+                    client.close();
+                } else if (!done.isSuccess()) {
                     targetFailed(done.cause());
                 } else if (!client.isActive()) {
                     target.close();
@@ -200,6 +211,7 @@ final class StreamRelay {
                 return;
             }
             counters.targetFailures.increment();
+            targetFailed = true;
             String more = targetWarnings.admit();
             if (more != null) {
                 LOG.warn(
@@ -222,6 +234,7 @@ final class StreamRelay {
                     client.localAddress(),
                     target.localAddress(),
                     target.remoteAddress());
+            listener.connectionOpened(number, client.remoteAddress(), target.remoteAddress());
             faults.attachStream(number, client, target);
             upstream.start();
             downstream.start();
@@ -262,7 +275,19 @@ final class StreamRelay {
             counters.openConnections.decrement();
             if (started) {
                 LOG.debug("connection {} closed: {} bytes up, {} bytes down", number, upstream.bytes, downstream.bytes);
+                listener.connectionClosed(number, upstream.bytes, downstream.bytes, end());
+            } else {
+                // Never joined: the target failed, or the client left (or the relay stopped) before it answered.
+                listener.connectionClosed(number, 0, 0, targetFailed ? "target_failed" : "closed");
             }
+        }
+
+        /** How the connection ended, in {@link RelayListener#connectionClosed}'s words. */
+        private String end() {
+            if (client.hasAttr(Side.RESET) || (target != null && target.hasAttr(Side.RESET))) {
+                return "reset";
+            }
+            return failed ? "failed" : "closed";
         }
     }
 }

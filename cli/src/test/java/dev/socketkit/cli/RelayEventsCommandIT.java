@@ -1,0 +1,261 @@
+package dev.socketkit.cli;
+
+import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
+import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.socketkit.server.Server;
+import dev.socketkit.server.ServerConfig;
+import dev.socketkit.server.ServerKind;
+import dev.socketkit.transport.Endpoint;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code socketkit relay --events}: its JSON lines on stdout and in a file, and a stalled reader of them. */
+@Timeout(120)
+class RelayEventsCommandIT {
+    private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
+
+    private SocketKitProcess socketkit;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        if (socketkit != null) {
+            socketkit.close();
+        }
+    }
+
+    private static Server echo(Endpoint endpoint) {
+        return Server.start(ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(endpoint));
+    }
+
+    /** Each line an object with an event and a time in ISO-8601 UTC with milliseconds; returned with the time left out. */
+    private static List<Map<String, Object>> events(List<String> lines) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (String line : lines) {
+            Map<String, Object> event = Json.object(line);
+            assertTrue(event.get("event") instanceof String, line);
+            assertTrue(String.valueOf(event.remove("time")).matches(TIME), "the time of " + line);
+            events.add(event);
+        }
+        return events;
+    }
+
+    /** A fault event of connection or session 1, the time left out. */
+    private static Map<String, Object> fault(String of, String name, String type, String direction) {
+        return Map.of("event", "fault", of, 1.0, "name", name, "type", type, "direction", direction);
+    }
+
+    @Test
+    void onStdoutEachConnectionItsFaultAndItsCloseFollowTheListeningLine() throws Exception {
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
+            socketkit = SocketKitProcess.start(
+                    "relay",
+                    "tcp://127.0.0.1:0",
+                    echo.endpoint().toString(),
+                    "--events",
+                    "-",
+                    "--fault",
+                    "latency:both:latency=1ms,connections=1");
+            Endpoint relay = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+            int[] ports = new int[2];
+            for (int i = 0; i < 2; i++) {
+                try (Socket client = new Socket("127.0.0.1", relay.port())) {
+                    ports[i] = client.getLocalPort();
+                    client.getOutputStream().write("ping".getBytes(US_ASCII));
+                    assertEquals("ping", new String(client.getInputStream().readNBytes(4), US_ASCII));
+                }
+                int n = i + 1;
+                socketkit.awaitStdoutLine(
+                        line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":" + n), START_TIMEOUT);
+            }
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+            List<String> stdout = socketkit.stdout();
+            assertEquals("listening " + relay, stdout.get(0));
+            String target = "127.0.0.1:" + echo.endpoint().port();
+            assertEquals(
+                    List.of(
+                            Map.of("event", "open", "conn", 1.0, "client", "127.0.0.1:" + ports[0], "target", target),
+                            fault("conn", "latency_both", "latency", "upstream"),
+                            fault("conn", "latency_both", "latency", "downstream"),
+                            Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
+                            Map.of("event", "open", "conn", 2.0, "client", "127.0.0.1:" + ports[1], "target", target),
+                            Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed")),
+                    events(stdout.subList(1, stdout.size())));
+        }
+    }
+
+    @Test
+    void inAFileMadeForItsOwnerOnlyADatagramSessionAndItsFaultTotalsAreAppended() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        try (Server echo = echo(Endpoint.udp("127.0.0.1", 0));
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            socketkit = SocketKitProcess.start(
+                    "relay",
+                    "udp://127.0.0.1:0",
+                    echo.endpoint().toString(),
+                    "--events",
+                    file.toString(),
+                    "--session-idle-timeout",
+                    "300ms",
+                    "--fault",
+                    "drop:upstream:rate=0.5",
+                    "--seed",
+                    "1");
+            Endpoint relay = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            client.connect(relay.inetSocketAddress());
+            client.setSoTimeout(200);
+            int answered = 0;
+            for (int i = 0; i < 50; i++) {
+                client.send(new DatagramPacket(new byte[] {(byte) i}, 1));
+            }
+            try {
+                while (answered < 50) {
+                    client.receive(new DatagramPacket(new byte[8], 8));
+                    answered++;
+                }
+            } catch (java.net.SocketTimeoutException noMore) {
+                // the rest were dropped
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (Files.readAllLines(file).stream().noneMatch(line -> line.contains("session_close"))) {
+                assertTrue(System.nanoTime() < deadline, "no session_close in " + Files.readAllLines(file));
+                Thread.sleep(20);
+            }
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+            assertEquals(List.of("listening " + relay), socketkit.stdout(), "stdout keeps the listening line alone");
+            String from = "127.0.0.1:" + client.getLocalPort();
+            double passed = answered;
+            assertTrue(passed > 10 && passed < 40, passed + " of 50 passed");
+            assertEquals(
+                    List.of(
+                            Map.of("event", "session_open", "session", 1.0, "client", from),
+                            fault("session", "drop_upstream", "drop", "upstream"),
+                            Map.of(
+                                    "event",
+                                    "session_close",
+                                    "session",
+                                    1.0,
+                                    "up",
+                                    50.0,
+                                    "down",
+                                    passed,
+                                    "up_bytes",
+                                    50.0,
+                                    "down_bytes",
+                                    passed,
+                                    "end",
+                                    "expired",
+                                    "faults",
+                                    Map.of("drop_upstream", 50 - passed))),
+                    events(Files.readAllLines(file, UTF_8)));
+        }
+        // A second run appends.
+        List<String> before = Files.readAllLines(file);
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
+            socketkit = SocketKitProcess.start(
+                    "relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), "--events", file.toString());
+            Endpoint relay = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+            try (Socket client = new Socket("127.0.0.1", relay.port())) {
+                client.getOutputStream().write('x');
+                assertEquals('x', client.getInputStream().read()); // joined: its open event is out
+            }
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        }
+        List<String> after = Files.readAllLines(file);
+        assertEquals(before, after.subList(0, before.size()));
+        assertEquals(
+                "open",
+                events(after.subList(before.size(), after.size())).get(0).get("event"));
+    }
+
+    /**
+     * A FIFO opened by a reader that does not read: once its 64 KiB and the relay's queue of events are full, events are
+     * dropped and the traffic goes on; when the reader reads, a {@code dropped} line says how many were lost.
+     */
+    @Test
+    void aReaderOfTheEventsThatStallsDoesNotStallTheTraffic() throws Exception {
+        assumeTrue(SocketKitProcess.installed("mkfifo"), "mkfifo is not installed");
+        Path fifo = dir.resolve("events.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+        // Opening a FIFO waits for its other end: the relay opens it to write before it binds.
+        CompletableFuture<InputStream> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.newInputStream(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
+            socketkit = SocketKitProcess.start(
+                    "relay",
+                    "tcp://127.0.0.1:0",
+                    echo.endpoint().toString(),
+                    "--events",
+                    fifo.toString(),
+                    "--fault",
+                    "latency:both:latency=0s",
+                    "--fault",
+                    "slow_close:both:delay=0s");
+            Endpoint relay = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+            try (InputStream events = reader.get(20, TimeUnit.SECONDS)) {
+                // 6 events a connection, about 110 bytes each: 2,000 connections make 12,000, more than the pipe's
+                // 64 KiB (about 600) and the queue's 8,192 hold.
+                for (int i = 0; i < 2000; i++) {
+                    try (Socket client = new Socket("127.0.0.1", relay.port())) {
+                        client.setSoTimeout(10_000);
+                        client.getOutputStream().write('x');
+                        assertEquals('x', client.getInputStream().read(), "connection " + (i + 1));
+                    }
+                }
+                BufferedReader lines = new BufferedReader(new InputStreamReader(events, UTF_8));
+                String line;
+                Map<String, Object> dropped = null;
+                int read = 0;
+                while (dropped == null && (line = lines.readLine()) != null && read++ < 20_000) {
+                    Map<String, Object> event = Json.object(line);
+                    if ("dropped".equals(event.get("event"))) {
+                        dropped = event;
+                    }
+                }
+                assertTrue(dropped != null, "no dropped line in " + read + " lines");
+                assertTrue((Double) dropped.get("count") > 1000, "dropped: " + dropped);
+                socketkit.sigterm();
+                assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+            }
+            assertTrue(
+                    socketkit.stderr().stream().anyMatch(l -> l.matches(".*--events: \\d+ events dropped: .*")),
+                    socketkit::toString);
+        }
+    }
+}
