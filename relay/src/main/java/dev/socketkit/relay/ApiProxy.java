@@ -1,7 +1,6 @@
 package dev.socketkit.relay;
 
 import dev.socketkit.transport.Endpoint;
-import dev.socketkit.transport.SocketSetting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +98,7 @@ final class ApiProxy {
         if (relay == null) {
             relay = Relay.start(
                     config.withFaults(toxics.values().toArray(Fault[]::new)).withSeed(seed));
-            config = retarget(config, relay.endpoint(), config.target());
+            config = config.retargeted(relay.endpoint(), config.target());
             LOG.info("proxy {}: {} -> {}", name, relay.endpoint(), config.target());
         }
         return relay;
@@ -135,7 +134,7 @@ final class ApiProxy {
         Endpoint listen = newListen == null ? config.listen() : endpoint("listen", newListen);
         String target = newUpstream == null ? upstream : newUpstream;
         if (!listen.equals(config.listen()) || !target.equals(upstream)) {
-            RelayConfig changed = retarget(config, listen, endpoint("upstream", target));
+            RelayConfig changed = config.retargeted(listen, endpoint("upstream", target));
             try {
                 changed.validate();
                 for (Fault fault : toxics.values()) {
@@ -156,29 +155,6 @@ final class ApiProxy {
         } else {
             disable();
         }
-    }
-
-    /** A copy of {@code from} that listens and forwards elsewhere, every other setting kept. */
-    private static RelayConfig retarget(RelayConfig from, Endpoint listen, Endpoint target) {
-        RelayConfig to = RelayConfig.of(listen, target)
-                .withIo(from.io())
-                .withThreads(from.threads())
-                .withBufferSize(from.bufferSize())
-                .withConnectTimeout(from.connectTimeout())
-                .withSessionIdleTimeout(from.sessionIdleTimeout())
-                .withMaxSessions(from.maxSessions())
-                .withTlsHandshakeTimeout(from.tlsHandshakeTimeout())
-                .withListener(from.listener());
-        for (SocketSetting setting : from.socketOptions()) {
-            to = to.withSocketOption(setting);
-        }
-        if (listen.isTls() && from.listen().isTls()) {
-            to = to.withListenTls(from.effectiveListenTls().orElseThrow());
-        }
-        if (target.isTls() && from.target().isTls()) {
-            to = to.withTargetTls(from.effectiveTargetTls().orElseThrow());
-        }
-        return to;
     }
 
     /** {@return the toxic of this name, if there is one} */

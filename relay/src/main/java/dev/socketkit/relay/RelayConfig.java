@@ -406,6 +406,24 @@ public final class RelayConfig {
         return listener;
     }
 
+    /**
+     * A copy that listens at {@code newListen} and forwards to {@code newTarget}, every other setting kept (hex dump,
+     * listener, options and timeouts included); TLS settings only for a side that is still TLS. For the API's proxies,
+     * which move without losing what they were started with.
+     */
+    RelayConfig retargeted(Endpoint newListen, Endpoint newTarget) {
+        RelayConfig copy = copy();
+        copy.listen = Objects.requireNonNull(newListen, "listen");
+        copy.target = Objects.requireNonNull(newTarget, "target");
+        if (!newListen.isTls() || !listen.isTls()) {
+            copy.listenTls = Optional.empty();
+        }
+        if (!newTarget.isTls() || !target.isTls()) {
+            copy.targetTls = Optional.empty();
+        }
+        return copy;
+    }
+
     private static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {

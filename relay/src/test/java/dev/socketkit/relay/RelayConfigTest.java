@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.TlsConfig;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class RelayConfigTest {
@@ -59,5 +60,28 @@ class RelayConfigTest {
         assertTrue(config.effectiveTargetTls().isPresent(), "TLS toward a tls:// target");
         assertTrue(RelayConfig.of(TCP, TCP).effectiveTargetTls().isEmpty(), "plain text toward a tcp:// target");
         assertEquals(RelayConfig.DEFAULT_CONNECT_TIMEOUT, config.connectTimeout(), "a finite connect timeout");
+    }
+
+    @Test
+    void aRetargetedConfigKeepsEverySettingButTheEndpointsAndTlsForASideNoLongerTls() {
+        Consumer<String> sink = dump -> {};
+        RelayListener listener = new RelayListener() {};
+        RelayConfig from = RelayConfig.of(Endpoint.parse("tls://127.0.0.1:0"), Endpoint.parse("tls://127.0.0.1:9"))
+                .withTargetTls(TlsConfig.client())
+                .withHexDump(sink)
+                .withListener(listener)
+                .withConnectTimeout(Duration.ofSeconds(2))
+                .withBufferSize(4096);
+        Endpoint listen = Endpoint.parse("tcp://127.0.0.1:7000");
+        Endpoint target = Endpoint.parse("tls://127.0.0.1:7001");
+        RelayConfig moved = from.retargeted(listen, target);
+        assertEquals(listen, moved.listen());
+        assertEquals(target, moved.target());
+        assertEquals(sink, moved.hexDump().orElseThrow());
+        assertEquals(listener, moved.listener());
+        assertEquals(Duration.ofSeconds(2), moved.connectTimeout());
+        assertEquals(4096, moved.bufferSize());
+        assertTrue(moved.effectiveListenTls().isEmpty(), "the listen side is plain TCP now");
+        assertEquals(from.effectiveTargetTls(), moved.effectiveTargetTls(), "the target is still TLS: its trust kept");
     }
 }
