@@ -139,17 +139,26 @@ for round in $(seq "$rounds"); do
     IFS=: read -r scenario conns size <<<"$spec"
     for row in "${rows[@]}"; do
       port_var="port_$row"; pid_var="pid_$row"
+      rc=0
       out=$(taskset -c 1 "$loadgen" "$scenario" --addr "127.0.0.1:${!port_var}" --conns "$conns" --size "$size" \
         --warmup "${warmup}s" --duration "${seconds}s" --json --server-pid "${!pid_var}" --label "$row" \
-        2>>"$work/loadgen.err") || { echo "relay.sh: $scenario through $row failed: $(tail -2 "$work/loadgen.err")" >&2; exit 1; }
-      python3 - "$row" "$round" "$out" "$results" <<'PY'
+        2>>"$work/loadgen.err") || rc=$?
+      # A failed run (errors, mismatches, a stall) is recorded and reported, and the run goes on.
+      python3 - "$row" "$round" "$rc" "$out" "$results" <<'PY'
 import json, sys
-row, rnd, out, path = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4]
-if out["errors"] or out["mismatches"]:
-    sys.exit(f"relay.sh: {row} {out['scenario']}: {out['errors']} errors, {out['mismatches']} mismatches")
+row, rnd, rc, text, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+try:
+    out = json.loads(text)
+except ValueError:
+    out = {"ok": False, "errors": -1, "mismatches": 0, "error_samples": [text[-200:] or "no output"]}
 out["row"], out["round"] = row, rnd
+out["failed"] = rc != 0 or bool(out["errors"]) or bool(out["mismatches"])
 with open(path, "a") as f:
     f.write(json.dumps(out) + "\n")
+if out["failed"]:
+    print(f"  round {rnd} {out.get('scenario', '?'):<8} {row:<9} FAILED (exit {rc}): {out['errors']} errors,"
+          f" {out['mismatches']} mismatches: {'; '.join(out.get('error_samples') or [])[:300]}", file=sys.stderr)
+    sys.exit()
 cpu = out["server"]["cpu_s"] / out["window_s"]
 lat = out.get("lat_us") or {}
 head = f"{out['mb_per_s']:8.1f} MB/s" if out["scenario"] == "stream" else f"{out['ops_per_s']:9,.0f} rt/s"
@@ -166,8 +175,9 @@ echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$results" <<'PY'
 import json, statistics, sys
 res = [json.loads(line) for line in open(sys.argv[1])]
+failed = [r for r in res if r["failed"]]
 by = {}
-for r in res:
+for r in (r for r in res if not r["failed"]):
     by.setdefault((r["scenario"], r["conns"], r["size"]), {}).setdefault(r["row"], {})[r["round"]] = r
 order = ["direct", "direct0", "socketkit", "socat", "haproxy"]
 
@@ -218,11 +228,16 @@ for (scenario, conns, size), rows in by.items():
             continue
         q = [head(mine[n]) / head(theirs[n]) for n in common]
         c = [per_cpu(mine[n], head(mine[n])) / per_cpu(theirs[n], head(theirs[n])) for n in common]
-        line = (f"- socketkit / {other}, round by round: {'MB/s' if stream else 'rt/s'} {spread(q, '{:.2f}')}x"
-                f" ({', '.join(f'{v:.2f}' for v in q)}); per relay CPU-s {spread(c, '{:.2f}')}x")
+        line = (f"- socketkit / {other}, round by round: {'MB/s' if stream else 'rt/s'} {spread(q, '{:.2f}x')}"
+                f" ({', '.join(f'{v:.2f}' for v in q)}); per relay CPU-s {spread(c, '{:.2f}x')}")
         if not stream:
             for p in ("p50", "p99"):
                 d = [mine[n]["lat_us"][p] - theirs[n]["lat_us"][p] for n in common]
                 line += f"; {p} socketkit less {other} {spread(d, '{:+,.0f}')} µs ({', '.join(f'{v:+,.0f}' for v in d)})"
         print(line)
+if failed:
+    print()
+    print("Failed, left out of the tables: " + ", ".join(
+        f"{r['row']} {r.get('scenario', '?')} {r.get('conns', '?')} x {r.get('size', '?')} round {r['round']}"
+        for r in failed))
 PY
