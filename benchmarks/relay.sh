@@ -42,6 +42,12 @@ done
 for n in "$rounds" "$seconds" "$warmup"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "relay.sh: '$n' is not a positive whole number" >&2; exit 2; }
 done
+rows=(direct direct0 socketkit socat haproxy)
+if [[ -n $only ]]; then IFS=, read -r -a rows <<<"$only"; fi
+for row in "${rows[@]}"; do
+  [[ " direct direct0 socketkit socat haproxy " == *" $row "* ]] \
+    || { echo "relay.sh: no row '$row' (direct, direct0, socketkit, socat, haproxy)" >&2; exit 2; }
+done
 for tool in cc socat haproxy taskset python3; do
   command -v "$tool" >/dev/null || { echo "relay.sh: $tool is not installed" >&2; exit 1; }
 done
@@ -121,12 +127,6 @@ taskset -c 0 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.err" 2>&1 &
 pids+=("$!"); pid_haproxy=$!
 started haproxy "$pid_haproxy" "$port_haproxy"
 
-rows=(direct direct0 socketkit socat haproxy)
-if [[ -n $only ]]; then IFS=, read -r -a rows <<<"$only"; fi
-for row in "${rows[@]}"; do
-  [[ " direct direct0 socketkit socat haproxy " == *" $row "* ]] \
-    || { echo "relay.sh: no row '$row' (direct, direct0, socketkit, socat, haproxy)" >&2; exit 2; }
-done
 cases=("stream:4:16384" "pingpong:64:64" "pingpong:1:64")
 
 echo "# relay.sh $(date -u +%FT%TZ): $rounds rounds, ${warmup} s warm-up, ${seconds} s windows; $(nproc) CPUs;" \
