@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.internal.Json;
+import dev.socketkit.transport.internal.LogThrottle;
 import dev.socketkit.transport.internal.SmallHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,6 +81,9 @@ public final class ToxiproxyApi implements AutoCloseable {
     public static final int MAX_TOXICS = 64;
 
     private static final Logger LOG = LogManager.getLogger(ToxiproxyApi.class);
+    /** The API's own failures (an answer of 500), logged at most once a second. */
+    private final LogThrottle internalErrors = new LogThrottle();
+
     private static final int THREADS = 2;
     private static final String JSON = "application/json";
     private static final String PROXIES = "proxies";
@@ -185,7 +189,12 @@ public final class ToxiproxyApi implements AutoCloseable {
             } catch (ApiError e) {
                 answer = error(e.status(), e.getMessage());
             } catch (RuntimeException e) {
-                LOG.warn("{} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+                // A failure of ours, not the client's: worth a WARN, but at most one a second, whatever a client sends.
+                String more = internalErrors.admit();
+                if (more != null) {
+                    LOG.warn("{} {}: {}{}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString(), more);
+                }
+                LOG.debug("the API's failure", e);
                 answer = error(500, String.valueOf(e.getMessage()));
             }
             if (answer.allow != null) {
