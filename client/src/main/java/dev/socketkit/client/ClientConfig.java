@@ -164,19 +164,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withTls(TlsConfig config) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                Optional.of(config),
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.tls = Optional.of(config));
     }
 
     /**
@@ -186,19 +174,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withEndpoint(Endpoint newEndpoint) {
-        return new ClientConfig(
-                newEndpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.endpoint = newEndpoint);
     }
 
     /**
@@ -208,19 +184,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withFraming(Framing newFraming) {
-        return new ClientConfig(
-                endpoint,
-                newFraming,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.framing = newFraming);
     }
 
     /**
@@ -230,19 +194,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withIo(Io newIo) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                newIo,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.io = newIo);
     }
 
     /**
@@ -252,19 +204,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withBufferSize(int newBufferSize) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                newBufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.bufferSize = newBufferSize);
     }
 
     /**
@@ -277,19 +217,7 @@ public record ClientConfig(
         List<SocketSetting> more = new ArrayList<>(socketOptions);
         more.removeIf(existing -> existing.name().equals(setting.name()));
         more.add(setting);
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                more,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.socketOptions = more);
     }
 
     /**
@@ -299,19 +227,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withConnectTimeout(Duration newTimeout) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                newTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.connectTimeout = newTimeout);
     }
 
     /**
@@ -321,19 +237,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withReadTimeout(Duration newTimeout) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                newTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.readTimeout = newTimeout);
     }
 
     /**
@@ -343,19 +247,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withExchangeTimeout(Duration newTimeout) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                newTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.exchangeTimeout = newTimeout);
     }
 
     /**
@@ -365,19 +257,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withInboxLimit(int newLimit) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                newLimit,
-                tls,
-                proxyHeader,
-                hexDump);
+        return edit(draft -> draft.inboxLimit = newLimit);
     }
 
     /**
@@ -391,19 +271,7 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withProxyHeader(ProxyVersion version) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                Optional.of(version),
-                hexDump);
+        return edit(draft -> draft.proxyHeader = Optional.of(version));
     }
 
     /**
@@ -414,18 +282,59 @@ public record ClientConfig(
      * @return the copy
      */
     public ClientConfig withHexDump(Consumer<String> sink) {
-        return new ClientConfig(
-                endpoint,
-                framing,
-                io,
-                bufferSize,
-                socketOptions,
-                connectTimeout,
-                readTimeout,
-                exchangeTimeout,
-                inboxLimit,
-                tls,
-                proxyHeader,
-                Optional.of(sink));
+        return edit(draft -> draft.hexDump = Optional.of(sink));
+    }
+
+    private ClientConfig edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
+    }
+
+    /** The mutable twin a copy is made from, so that each {@code with} names only what it changes. */
+    private static final class Draft {
+        Endpoint endpoint;
+        Framing framing;
+        Io io;
+        int bufferSize;
+        List<SocketSetting> socketOptions;
+        Duration connectTimeout;
+        Duration readTimeout;
+        Duration exchangeTimeout;
+        int inboxLimit;
+        Optional<TlsConfig> tls;
+        Optional<ProxyVersion> proxyHeader;
+        Optional<Consumer<String>> hexDump;
+
+        Draft(ClientConfig from) {
+            endpoint = from.endpoint;
+            framing = from.framing;
+            io = from.io;
+            bufferSize = from.bufferSize;
+            socketOptions = from.socketOptions;
+            connectTimeout = from.connectTimeout;
+            readTimeout = from.readTimeout;
+            exchangeTimeout = from.exchangeTimeout;
+            inboxLimit = from.inboxLimit;
+            tls = from.tls;
+            proxyHeader = from.proxyHeader;
+            hexDump = from.hexDump;
+        }
+
+        ClientConfig build() {
+            return new ClientConfig(
+                    endpoint,
+                    framing,
+                    io,
+                    bufferSize,
+                    socketOptions,
+                    connectTimeout,
+                    readTimeout,
+                    exchangeTimeout,
+                    inboxLimit,
+                    tls,
+                    proxyHeader,
+                    hexDump);
+        }
     }
 }
