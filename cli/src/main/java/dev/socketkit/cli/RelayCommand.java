@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -182,82 +183,92 @@ final class RelayCommand implements Callable<Integer> {
         if (eventLog != null) {
             config = config.withListener(eventLog);
         }
-        if (apiAddress != null) {
-            return withApi(config, apiAddress, eventLog);
-        }
-        Relay relay;
+        RelayConfig relayed = config;
+        return apiAddress != null
+                ? run(eventLog, out, () -> withApi(relayed, apiAddress))
+                : run(eventLog, out, () -> alone(relayed));
+    }
+
+    /**
+     * What the command runs until SIGINT or SIGTERM: the relay alone, or the Toxiproxy API with the relay as a proxy.
+     *
+     * @param relay the relay, whose endpoint is the listening line
+     * @param stop what the shutdown hook calls
+     * @param waiting waits until it is stopped, and says how the command ends
+     * @param what for the hook's last line, {@code stopped WHAT: totals}
+     */
+    private record Running(Relay relay, Runnable stop, Waiting waiting, String what) {}
+
+    @FunctionalInterface
+    private interface Waiting {
+        int await() throws InterruptedException;
+    }
+
+    /**
+     * Starts it, with the hook that stops it (and then the event log) installed before the listening line, since a
+     * supervisor may send SIGTERM the moment it reads that line; then runs until it ends.
+     */
+    private static int run(EventLog eventLog, PrintWriter out, Supplier<Running> starting) throws InterruptedException {
+        Running running;
         try {
-            relay = Relay.start(config);
+            running = starting.get();
         } catch (RuntimeException e) {
             if (eventLog != null) {
                 eventLog.close();
             }
             throw e;
         }
-        // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
         ShutdownHook.install(
                 () -> {
-                    relay.close();
+                    running.stop().run();
                     if (eventLog != null) {
                         eventLog.close(); // after the relay: its last connections' close events are written too
                     }
                 },
-                () -> "stopped " + relay + ": " + relay.stats().summary());
-        out.println("listening " + relay.endpoint());
+                () -> "stopped " + running.what() + ": "
+                        + running.relay().stats().summary());
+        out.println("listening " + running.relay().endpoint());
         out.flush();
         if (eventLog != null) {
             eventLog.start();
         }
-        relay.awaitClose();
-        if (relay.isClosed()) {
-            return ExitCodes.OK;
-        }
-        LogManager.getLogger(RelayCommand.class).error("the relay's listening socket closed unexpectedly");
-        return ExitCodes.FAILURE;
+        return running.waiting().await();
+    }
+
+    private static Running alone(RelayConfig config) {
+        Relay relay = Relay.start(config);
+        Waiting untilClosed = () -> {
+            relay.awaitClose();
+            if (relay.isClosed()) {
+                return ExitCodes.OK;
+            }
+            LogManager.getLogger(RelayCommand.class).error("the relay's listening socket closed unexpectedly");
+            return ExitCodes.FAILURE;
+        };
+        return new Running(relay, relay::close, untilClosed, relay.toString());
     }
 
     /**
      * {@code --api}: the API serves beside the relay, which is its proxy {@value #PROXY}, so that a client can break,
      * disable and move it as it likes; the command runs until SIGINT or SIGTERM, whatever the API does to the relay.
      */
-    private int withApi(RelayConfig config, InetSocketAddress address, EventLog eventLog) throws InterruptedException {
-        ToxiproxyApi running;
+    private static Running withApi(RelayConfig config, InetSocketAddress address) {
+        ToxiproxyApi api = ApiOptions.start(address, config.seed().orElseGet(() -> ThreadLocalRandom.current()
+                .nextLong()));
         Relay relay;
         try {
-            running = ApiOptions.start(address, config.seed().orElseGet(() -> ThreadLocalRandom.current()
-                    .nextLong()));
-            try {
-                relay = running.add(PROXY, config);
-            } catch (RuntimeException e) {
-                running.close();
-                throw e;
-            }
+            relay = api.add(PROXY, config);
         } catch (RuntimeException e) {
-            if (eventLog != null) {
-                eventLog.close();
-            }
+            api.close();
             throw e;
         }
-        // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
-        ShutdownHook.install(
-                () -> {
-                    running.close();
-                    if (eventLog != null) {
-                        eventLog.close();
-                    }
-                },
-                () -> "stopped " + relay + " and the Toxiproxy API: "
-                        + relay.stats().summary());
         LogManager.getLogger(RelayCommand.class)
-                .info("Toxiproxy API on {}: the relay is its proxy '{}'", ApiOptions.url(running.address()), PROXY);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("listening " + relay.endpoint());
-        out.flush();
-        if (eventLog != null) {
-            eventLog.start();
-        }
-        new CountDownLatch(1).await(); // until SIGINT or SIGTERM: the hook stops the API, and so the relay, and exits
-        return ExitCodes.OK;
+                .info("Toxiproxy API on {}: the relay is its proxy '{}'", ApiOptions.url(api.address()), PROXY);
+        Waiting untilSignal = () -> {
+            new CountDownLatch(1).await(); // until the hook stops the API, and so the relay, and exits
+            return ExitCodes.OK;
+        };
+        return new Running(relay, api::close, untilSignal, relay + " and the Toxiproxy API");
     }
 
     /** {@code --events}: null without it; its file is opened here, before anything is bound. */
