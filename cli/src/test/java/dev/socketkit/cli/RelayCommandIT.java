@@ -113,7 +113,28 @@ class RelayCommandIT {
                         List.of("--target-pin needs a tls:// TARGET")),
                 Arguments.of(
                         List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--tls"), List.of("--tls", "udp")),
-                Arguments.of(List.of("relay", "tcp://127.0.0.1:0"), List.of("TARGET")));
+                Arguments.of(List.of("relay", "tcp://127.0.0.1:0"), List.of("TARGET")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--events", ""),
+                        List.of("--events '' names no file", "- for stdout")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--events", "/nonexistent/x.log"),
+                        List.of("--events /nonexistent/x.log", "cannot open it")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--buffer-size", "0"),
+                        List.of("--buffer-size", "out of range 1-")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--threads", "0"),
+                        List.of("--threads", "out of range", "1-1024")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--connect-timeout", "-1s"),
+                        List.of("--connect-timeout", "not a duration")),
+                Arguments.of(
+                        List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--session-idle-timeout", "0"),
+                        List.of("--session-idle-timeout", "more than zero")),
+                Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tls://127.0.0.1:9", "--target-ca", "/nonexistent.pem"),
+                        List.of("--target-ca", "no such certificate file")));
     }
 
     @ParameterizedTest
