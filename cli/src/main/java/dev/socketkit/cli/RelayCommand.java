@@ -11,6 +11,7 @@ import dev.socketkit.transport.internal.Sizes;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,6 +91,13 @@ final class RelayCommand implements Callable<Integer> {
                     + " new address is refused while the table is full (datagram sockets; default: "
                     + RelayConfig.DEFAULT_MAX_SESSIONS + ").")
     Integer maxSessions;
+
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "DURATION",
+            description = "Close a relayed connection whose client has sent nothing and taken nothing for this long"
+                    + " (stream sockets; default: 5m; 0 or none: never).")
+    String idleTimeout;
 
     @Option(
             names = "--session-idle-timeout",
@@ -301,6 +309,11 @@ final class RelayCommand implements Callable<Integer> {
         refuseUnless(stream, "--connect-timeout", connectTimeout, streams, from);
         refuseUnless(!stream, "--max-sessions", maxSessions, datagrams, from);
         refuseUnless(!stream, "--session-idle-timeout", sessionIdleTimeout, datagrams, from);
+        refuseUnless(stream, "--idle-timeout", idleTimeout, streams, from);
+        if (idleTimeout != null) {
+            config = config.withIdleTimeout(
+                    Options.timeout("--idle-timeout", idleTimeout).orElse(Duration.ZERO));
+        }
         if (connectTimeout != null) {
             config = config.withConnectTimeout(Options.duration("--connect-timeout", connectTimeout));
         }

@@ -133,6 +133,12 @@ class RelayCommandIT {
                         List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--session-idle-timeout", "0"),
                         List.of("--session-idle-timeout", "more than zero")),
                 Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--idle-timeout", "soon"),
+                        List.of("--idle-timeout", "not a duration", "0 or none for no limit")),
+                Arguments.of(
+                        List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--idle-timeout", "1m"),
+                        List.of("--idle-timeout applies to stream relays", "not udp")),
+                Arguments.of(
                         List.of("relay", "tcp://127.0.0.1:0", "tls://127.0.0.1:9", "--target-ca", "/nonexistent.pem"),
                         List.of("--target-ca", "no such certificate file")));
     }

@@ -26,6 +26,12 @@ public final class RelayConfig {
     /** The default {@link #connectTimeout()}: 5 s, as the client's. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * The default {@link #idleTimeout()}: 5 minutes, as {@code serve --idle-timeout}, so that a client that connects and
+     * goes silent, or never reads, does not hold its connection to the target for ever.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
     /** The default {@link #sessionIdleTimeout()}: 60 s, between Linux conntrack's 30 s for one-way UDP and its 120 s. */
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -45,6 +51,7 @@ public final class RelayConfig {
     private int bufferSize;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int maxSessions = DEFAULT_MAX_SESSIONS;
     private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
     private Optional<TlsConfig> listenTls = Optional.empty();
@@ -80,6 +87,7 @@ public final class RelayConfig {
         copy.bufferSize = bufferSize;
         copy.connectTimeout = connectTimeout;
         copy.sessionIdleTimeout = sessionIdleTimeout;
+        copy.idleTimeout = idleTimeout;
         copy.maxSessions = maxSessions;
         copy.tlsHandshakeTimeout = tlsHandshakeTimeout;
         copy.listenTls = listenTls;
@@ -157,6 +165,11 @@ public final class RelayConfig {
     /** {@return how long a connect to the target may take, a TLS handshake included} */
     public Duration connectTimeout() {
         return connectTimeout;
+    }
+
+    /** {@return how long a stream connection may go with nothing read from or written to its client; zero for ever} */
+    public Duration idleTimeout() {
+        return idleTimeout;
     }
 
     /** {@return how long a datagram session may go with no datagram either way before it ends} */
@@ -259,6 +272,25 @@ public final class RelayConfig {
     public RelayConfig withConnectTimeout(Duration newTimeout) {
         RelayConfig copy = copy();
         copy.connectTimeout = positive("connect timeout", newTimeout);
+        return copy;
+    }
+
+    /**
+     * A copy that closes a stream connection (both its sides) once nothing has been read from or written to its
+     * client for {@code newTimeout}: a write counts when the client has taken it, so a client that never reads is
+     * idle too.
+     *
+     * @param newTimeout positive; zero for no limit
+     * @return the changed copy
+     * @throws IllegalArgumentException if negative
+     */
+    public RelayConfig withIdleTimeout(Duration newTimeout) {
+        Objects.requireNonNull(newTimeout, "idle timeout");
+        if (newTimeout.isNegative()) {
+            throw new IllegalArgumentException("idle timeout " + newTimeout + " is negative");
+        }
+        RelayConfig copy = copy();
+        copy.idleTimeout = newTimeout;
         return copy;
     }
 

@@ -23,9 +23,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.nio.channels.ClosedChannelException;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -86,6 +89,14 @@ final class StreamRelay {
                     @Override
                     protected void initChannel(Channel client) {
                         Splice splice = new Splice(client.attr(NUMBER).get(), client);
+                        if (!config.idleTimeout().isZero()) {
+                            // On the client's side: its reads, and writes it has taken; closing it closes the target.
+                            client.pipeline()
+                                    .addLast(
+                                            new IdleStateHandler(
+                                                    0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                            IdleClose.INSTANCE);
+                        }
                         if (listenTls != null) {
                             SslHandler tls = listenTls.newHandler(client.alloc());
                             tls.setHandshakeTimeoutMillis(
@@ -108,6 +119,22 @@ final class StreamRelay {
                     kind.scheme());
         }
         return Bootstraps.applyServerOptions(bootstrap, config.socketOptions());
+    }
+
+    /** Closes a connection whose client has been idle for the relay's idle timeout. */
+    @ChannelHandler.Sharable
+    private static final class IdleClose extends ChannelInboundHandlerAdapter {
+        static final IdleClose INSTANCE = new IdleClose();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                LOG.debug("closing {}: idle", ctx.channel());
+                ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
     }
 
     /** Gives each accepted connection its ordinal before the acceptor hands it to its event loop. */
