@@ -285,12 +285,8 @@ public final class RelayConfig {
      * @throws IllegalArgumentException if negative
      */
     public RelayConfig withIdleTimeout(Duration newTimeout) {
-        Objects.requireNonNull(newTimeout, "idle timeout");
-        if (newTimeout.isNegative()) {
-            throw new IllegalArgumentException("idle timeout " + newTimeout + " is negative");
-        }
         RelayConfig copy = copy();
-        copy.idleTimeout = newTimeout;
+        copy.idleTimeout = notNegative("idle timeout", newTimeout);
         return copy;
     }
 
@@ -332,12 +328,8 @@ public final class RelayConfig {
      * @throws IllegalArgumentException if negative
      */
     public RelayConfig withTlsHandshakeTimeout(Duration newTimeout) {
-        Objects.requireNonNull(newTimeout, "TLS handshake timeout");
-        if (newTimeout.isNegative()) {
-            throw new IllegalArgumentException("TLS handshake timeout " + newTimeout + " is negative");
-        }
         RelayConfig copy = copy();
-        copy.tlsHandshakeTimeout = newTimeout;
+        copy.tlsHandshakeTimeout = notNegative("TLS handshake timeout", newTimeout);
         return copy;
     }
 
@@ -454,6 +446,14 @@ public final class RelayConfig {
             copy.targetTls = Optional.empty();
         }
         return copy;
+    }
+
+    private static Duration notNegative(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " " + value + " is negative");
+        }
+        return value;
     }
 
     private static Duration positive(String name, Duration value) {
