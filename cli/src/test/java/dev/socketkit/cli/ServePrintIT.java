@@ -90,13 +90,11 @@ class ServePrintIT {
         int port = port(print.awaitListening());
         Socket first = connect(port);
         try {
-            // Two connections accepted in the same instant become active on two event loops in either order: the
-            // second connects once the first is the one being printed.
-            print.awaitStderr("connected /127.0.0.1:" + first.getLocalPort());
+            // The first is being printed before the second comes: one that arrives meanwhile waits for its turn.
+            first.getOutputStream().write("first, ".getBytes(US_ASCII));
+            print.awaitStdout("first, ");
             try (Socket second = connect(port)) {
                 second.getOutputStream().write("second\n".getBytes(US_ASCII)); // waits for its turn: held, not printed
-                first.getOutputStream().write("first, ".getBytes(US_ASCII));
-                print.awaitStdout("first, ");
                 first.getOutputStream().write("still first\n".getBytes(US_ASCII));
                 print.awaitStdout("first, still first\n");
                 first.close(); // the first is done: the second's turn, while it is still open
