@@ -194,6 +194,11 @@ final class SocketKitProcess implements AutoCloseable {
         return Path.of(jar);
     }
 
+    /** {@return the process id: the JVM's, since the launcher execs it} */
+    long pid() {
+        return process.pid();
+    }
+
     /**
      * Waits for the first stdout line, checks that it is {@code listening ENDPOINT}, and returns the endpoint.
      *
