@@ -9,7 +9,7 @@ import io.netty.channel.RecvByteBufAllocator.ExtendedHandle;
 import io.netty.util.UncheckedBooleanSupplier;
 
 /**
- * How stream channels read, for servers and clients alike: read sizes that adapt between 64 bytes and 64 KiB, or a
+ * How stream channels read, for servers and clients alike: read sizes that adapt between 80 bytes and 64 KiB, or a
  * fixed size ({@code recv(N)}), and up to {@value #READS_PER_BATCH} reads each time the socket is ready.
  *
  * <p>The reads per batch must be set here: Netty gives a channel's own allocator its transport's default (16 for
@@ -20,8 +20,8 @@ import io.netty.util.UncheckedBooleanSupplier;
  * <p>Adaptive reads ask for {@value #HEADROOM} bytes more than Netty's size calculator suggests. A read that fills
  * its buffer may have left more behind, so Netty reads again, and on a stream of equal messages the calculator
  * settles on exactly their size whenever it is in its table (any multiple of 16 up to 512, any power of two): then
- * one batch in nine read its message, filled the buffer and read once more only to find the socket empty. With the
- * headroom a message never fills the buffer that was sized for it, and each batch is one read.
+ * (for 64-byte messages one batch in nine) a read took its message, filled the buffer, and one more read found the
+ * socket empty. With the headroom a message never fills the buffer that was sized for it, and each batch is one read.
  */
 public final class StreamReads {
     /** Reads per readiness event before others get their turn: Netty's default for stream channels. */
@@ -39,7 +39,7 @@ public final class StreamReads {
     /**
      * The allocator for a stream channel's reads.
      *
-     * @param bufferSize bytes per read; 0 lets the size adapt to what arrives, between 64 bytes and 64 KiB
+     * @param bufferSize bytes per read; 0 lets the size adapt to what arrives, between 80 bytes and 64 KiB
      * @return a new allocator that reads up to {@value #READS_PER_BATCH} times per readiness event
      * @throws IllegalArgumentException if {@code bufferSize} is negative
      */
