@@ -25,8 +25,9 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>It sits just after the byte counter at the head of the pipeline, so it sees every read batch, every flush and
  * every change of writability whatever the server's handler does. Reads and flushes only note the time, once per
- * batch; one timer per connection is armed for the nearest deadline and re-armed when it fires early, so a busy
- * connection costs a {@code System.nanoTime()} per batch and a timer event per timeout period. The handler is its own
+ * batch (a flush while the batch ends takes the batch's time: one clock read, not two, per echoed batch); one timer per
+ * connection is armed for the nearest deadline and re-armed when it fires early, so a busy connection costs a {@code
+ * System.nanoTime()} per batch and a timer event per timeout period. The handler is its own
  * timer task, so that it costs each connection no object more.
  *
  * <p>While the server itself is not reading (backpressure, or a busy blocking handler), the idle and frame clocks
@@ -49,6 +50,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     private long frameSince;
     private int partialBefore;
     private long batchBytes;
+    private boolean endingBatch;
     private boolean unwritable;
     private long unwritableSince;
     private ScheduledFuture<?> timer;
@@ -111,7 +113,12 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
         if (frameNanos > 0) {
             noteFrame(now);
         }
-        ctx.fireChannelReadComplete();
+        endingBatch = true;
+        try {
+            ctx.fireChannelReadComplete();
+        } finally {
+            endingBatch = false;
+        }
     }
 
     /**
@@ -141,7 +148,10 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        lastActivity = System.nanoTime();
+        if (!endingBatch) {
+            // A flush at the end of a read batch (an echo's) happened at the time just noted for the batch.
+            lastActivity = System.nanoTime();
+        }
         ctx.flush();
     }
 
