@@ -1,12 +1,24 @@
 package dev.socketkit.cli;
 
+import io.netty.util.internal.PlatformDependent;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /** The {@code socketkit} executable: runs the command line and exits with its status. */
 public final class Main {
     /** Netty's switch for its buffer allocator's JFR events. */
     static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+    /**
+     * The launcher's request, on the run that makes its class archive, to unpack Netty's epoll library into the
+     * directory this names: later runs load it from there ({@code -Djava.library.path}), see {@link #unpackEpoll}.
+     */
+    static final String UNPACK_EPOLL = "socketkit.unpack.epoll";
 
     private Main() {}
 
@@ -21,6 +33,10 @@ public final class Main {
         PrintWriter out = new PrintWriter(System.out, true, charset);
         PrintWriter err = new PrintWriter(System.err, true, charset);
         int status = SocketKitCommand.newCommandLine(out, err, args).execute(args);
+        String unpackTo = System.getProperty(UNPACK_EPOLL);
+        if (unpackTo != null) {
+            unpackEpoll(Path.of(unpackTo));
+        }
         out.flush();
         err.flush();
         ShutdownHook.exit(status);
@@ -40,6 +56,33 @@ public final class Main {
     static void setUnlessSet(String name, String value) {
         if (System.getProperty(name) == null) {
             System.setProperty(name, value);
+        }
+    }
+
+    /**
+     * Copies Netty's epoll library for this machine out of its jar into {@code dir}, where {@code System.loadLibrary}
+     * finds it when {@code dir} is the {@code java.library.path}. Netty tries that path first; without the library
+     * there, every run looks the library up in every jar, copies it to a temporary file (whose random name sets up
+     * {@code SecureRandom} and the security providers, some 90 classes) and loads that: about 20 ms of {@code send}'s
+     * main thread (docs/measurements.md, "Start-up, measured"). Called after the command, when Netty has loaded the
+     * library itself and {@code PlatformDependent} knows the architecture, so the command ran as any other does. A
+     * machine without the library (not Linux, an architecture Netty does not build for) or a failed copy leaves
+     * {@code dir} without it: runs then load it as before, so nothing here may fail the command.
+     */
+    static void unpackEpoll(Path dir) {
+        String name = System.mapLibraryName("netty_transport_native_epoll_" + PlatformDependent.normalizedArch());
+        Path copy = dir.resolve(name);
+        try (InputStream library = Main.class.getClassLoader().getResourceAsStream("META-INF/native/" + name)) {
+            if (library != null) {
+                Files.createDirectories(dir);
+                Files.copy(library, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(copy); // no half a library: the runs to come load it from the jar
+            } catch (IOException | RuntimeException ignored) {
+                // A library that fails to load sends Netty to the jar all the same.
+            }
         }
     }
 }

@@ -239,6 +239,44 @@ class ArchiveIT {
         assertEquals(archives, archives(home.resolve("lib")), "the archive is made once");
     }
 
+    /**
+     * The run that makes the class-data archive also unpacks Netty's epoll library into a directory beside it, and
+     * later runs load it from there, as the JVM's library log says: Netty tries {@code java.library.path} before its
+     * jar, and only when that fails copies the library out of the jar to a temporary file, which it loads.
+     */
+    @Test
+    void loadsTheEpollLibraryItUnpackedBesideTheArchive() throws Exception {
+        assumeTrue(
+                System.getProperty("os.name").equals("Linux")
+                        && List.of("amd64", "aarch64", "riscv64").contains(System.getProperty("os.arch")),
+                "Netty builds its epoll library for Linux on x86_64, aarch64 and riscv64 only");
+        Map<String, String> environment = environment(tools);
+        assertEquals(0, run(environment, launcher, "--version").exit());
+        Set<String> unpacked = names(home.resolve("lib"));
+        unpacked.removeIf(name -> !name.endsWith(".lib"));
+        assertEquals(1, unpacked.size(), () -> "one library directory beside the archive: " + unpacked);
+        Path natives = home.resolve("lib").resolve(unpacked.iterator().next());
+        Set<String> libraries = names(natives);
+        assertEquals(1, libraries.size(), libraries::toString);
+        String library = libraries.iterator().next();
+        assertTrue(library.matches("libnetty_transport_native_epoll_\\w+\\.so"), library);
+
+        Path log = work.resolve("libraries.log");
+        environment.put("SOCKETKIT_JAVA_OPTS", "-Xlog:library=info:file=" + log);
+        // Port 1 refuses at once, once epoll (asked for: no fallback to NIO) has loaded and connected.
+        Result send = run(environment, launcher, "send", "--io", "epoll", "tcp://127.0.0.1:1", "x");
+        assertEquals(1, send.exit(), send::toString);
+        assertEquals("socketkit: connection refused: tcp://127.0.0.1:1\n", send.stderr(), send::toString);
+        List<String> loaded = read(log)
+                .lines()
+                .filter(line -> line.contains("Loaded library ") && line.contains("netty"))
+                .toList();
+        assertEquals(1, loaded.size(), loaded::toString);
+        assertTrue(
+                loaded.get(0).contains("Loaded library " + natives.toRealPath().resolve(library) + ","),
+                () -> "not the unpacked library: " + loaded.get(0));
+    }
+
     @Test
     void refusesAJavaOlderThan17InOneLine() throws Exception {
         // A JAVA_HOME whose release file says 11, and whose java would not say: the launcher reads the file and starts
