@@ -6,6 +6,7 @@ import dev.socketkit.transport.internal.Durations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,10 @@ import org.apache.logging.log4j.Logger;
  *       it to read) for {@link ServerConfig#writeTimeout()}.
  * </ul>
  *
- * <p>It sits just after the byte counter at the head of the pipeline, so it sees every read batch, every flush and
- * every change of writability whatever the server's handler does. Reads and flushes only note the time, once per
+ * <p>It sits at the head of the pipeline (after TLS and the hex dump, when on), so it sees every read batch, every
+ * flush and every change of writability whatever the server's handler does. It is also that place's byte counter
+ * ({@link TrafficCounter}, which it counts through): one handler where there were two, so one pipeline context less
+ * for every connection and one handler less on every read and write. Reads and flushes only note the time, once per
  * batch; one timer per connection is armed for the nearest deadline and re-armed when it fires early, so a busy
  * connection costs a {@code System.nanoTime()} per batch and a timer event per timeout period. The handler is its own
  * timer task, so that it costs each connection no object more.
@@ -40,6 +43,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     private final long frameNanos;
     private final long writeNanos;
     private final GuardLog guards;
+    private final TrafficCounter counter;
 
     private ChannelHandlerContext ctx;
     private FrameProgress progress;
@@ -54,14 +58,18 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     private ScheduledFuture<?> timer;
     private long timerAt;
 
-    /** Deadlines as {@code config} sets them; the frame deadline only for framings with a decoder. */
-    ConnectionDeadlines(ServerConfig config, GuardLog guards) {
+    /**
+     * Deadlines as {@code config} sets them; the frame deadline only for framings with a decoder. {@code counter} is the
+     * head counter this handler stands in for.
+     */
+    ConnectionDeadlines(ServerConfig config, GuardLog guards, TrafficCounter counter) {
         this.idleNanos = config.idleTimeout().toNanos();
         this.frameNanos = config.framing().kind() == Framing.Kind.RAW
                 ? 0
                 : config.frameTimeout().toNanos();
         this.writeNanos = config.writeTimeout().toNanos();
         this.guards = guards;
+        this.counter = counter;
     }
 
     /** Whether {@code config} sets any deadline this handler would keep. */
@@ -98,6 +106,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        counter.countRead(msg);
         if (frameNanos > 0 && msg instanceof ByteBuf data) {
             batchBytes += data.readableBytes();
         }
@@ -137,6 +146,18 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
             frameSince = now;
             arm(now + frameNanos);
         }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        counter.countWritten(msg);
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        counter.noteFailure(ctx, cause);
+        ctx.fireExceptionCaught(cause);
     }
 
     @Override
