@@ -30,7 +30,9 @@ import org.apache.logging.log4j.Logger;
  * for every connection and one handler less on every read and write. Reads and flushes only note the time, once per
  * batch; one timer per connection is armed for the nearest deadline and re-armed when it fires early, so a busy
  * connection costs a {@code System.nanoTime()} per batch and a timer event per timeout period. The handler is its own
- * timer task, so that it costs each connection no object more.
+ * timer task, so that it costs each connection no object more. A new connection's first timer, the idle one, is armed
+ * by its server's {@link DeadlineStarts} within a second (or the idle timeout, if shorter) of the open, before the
+ * deadline: a connection that closes sooner, as most do under a stream of short connections, never has a timer.
  *
  * <p>While the server itself is not reading (backpressure, or a busy blocking handler), the idle and frame clocks
  * stand still: the peer cannot finish a frame the server does not read. The write clock runs on, since it is what
@@ -44,6 +46,13 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     private final long writeNanos;
     private final GuardLog guards;
     private final TrafficCounter counter;
+    private final DeadlineStarts starts;
+
+    /** Whether on its loop's list in {@link DeadlineStarts}, waiting for its idle timer; the list's links. */
+    boolean waiting;
+
+    ConnectionDeadlines previousWaiting;
+    ConnectionDeadlines nextWaiting;
 
     private ChannelHandlerContext ctx;
     private FrameProgress progress;
@@ -60,9 +69,9 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
 
     /**
      * Deadlines as {@code config} sets them; the frame deadline only for framings with a decoder. {@code counter} is the
-     * head counter this handler stands in for.
+     * head counter this handler stands in for; {@code starts} arms the idle timer, and is null if there is none.
      */
-    ConnectionDeadlines(ServerConfig config, GuardLog guards, TrafficCounter counter) {
+    ConnectionDeadlines(ServerConfig config, GuardLog guards, TrafficCounter counter, DeadlineStarts starts) {
         this.idleNanos = config.idleTimeout().toNanos();
         this.frameNanos = config.framing().kind() == Framing.Kind.RAW
                 ? 0
@@ -70,6 +79,14 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
         this.writeNanos = config.writeTimeout().toNanos();
         this.guards = guards;
         this.counter = counter;
+        this.starts = starts;
+    }
+
+    /** The server's deadline starts for {@code config}, or null when it has no idle timeout. */
+    static DeadlineStarts startsFor(ServerConfig config) {
+        return config.idleTimeout().isZero()
+                ? null
+                : new DeadlineStarts(config.idleTimeout().toNanos());
     }
 
     /** Whether {@code config} sets any deadline this handler would keep. */
@@ -100,6 +117,13 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
         started = true;
         lastActivity = System.nanoTime();
         if (idleNanos > 0) {
+            starts.add(ctx.executor(), this);
+        }
+    }
+
+    /** Called by {@link DeadlineStarts} on this connection's loop: arms the idle timer, if still open. */
+    void armIdle() {
+        if (ctx.channel().isOpen()) {
             arm(lastActivity + idleNanos);
         }
     }
@@ -243,6 +267,9 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     }
 
     private void cancel() {
+        if (starts != null) {
+            starts.remove(ctx.executor(), this);
+        }
         if (timer != null) {
             timer.cancel(false);
             timer = null;

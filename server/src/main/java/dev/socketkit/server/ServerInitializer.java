@@ -40,6 +40,7 @@ final class ServerInitializer {
     private final ServerTls tls;
     private final HexDump hexDump;
     private final boolean deadlines;
+    private final DeadlineStarts deadlineStarts;
     private final long handshakeTimeoutMillis;
 
     /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
@@ -66,6 +67,7 @@ final class ServerInitializer {
         this.datagramFailures = new DatagramFailures(counters, config.listener(), guards);
         this.limit = new ConnectionLimit(config.maxConnections(), guards);
         this.deadlines = ConnectionDeadlines.anyIn(config);
+        this.deadlineStarts = ConnectionDeadlines.startsFor(config);
         this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
         this.handshakeTimeoutMillis = config.tlsHandshakeTimeout().toMillis();
     }
@@ -131,7 +133,7 @@ final class ServerInitializer {
         boolean raw = config.framing().kind() == Framing.Kind.RAW;
         TrafficCounter head = raw ? bytesAndFrames : bytes;
         // The deadlines handler counts in the counter's place: every handler costs each connection a context.
-        pipeline.addLast(deadlines ? new ConnectionDeadlines(config, guards, head) : head);
+        pipeline.addLast(deadlines ? new ConnectionDeadlines(config, guards, head, deadlineStarts) : head);
         if (!raw) {
             config.framing().addTo(pipeline);
             pipeline.addLast(frames);
