@@ -117,7 +117,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
         started = true;
         lastActivity = System.nanoTime();
         if (idleNanos > 0) {
-            starts.add(ctx.executor(), this);
+            if (DeadlineStarts.defers(ctx.executor())) {
+                starts.add(ctx.executor(), this);
+            } else {
+                arm(lastActivity + idleNanos);
+            }
         }
     }
 

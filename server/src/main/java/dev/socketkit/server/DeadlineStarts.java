@@ -13,6 +13,10 @@ import java.util.concurrent.TimeUnit;
  * the pass comes no later than the shortest idle timeout after the connection opened; so no deadline is late, and a
  * peer that connects and never sends is closed at its idle timeout as before.
  *
+ * <p>Only the loops of an event-loop group defer, a fixed few per server: an executor of no group (an {@code
+ * EmbeddedChannel}'s, one per channel, in tests and benchmarks) would add an entry per connection that nothing
+ * removes, so a connection there arms its timer at once, as before.
+ *
  * <p>Each event loop keeps its own list of the connections waiting, linked through the connections' handlers (no
  * object per connection), touched only on that loop; a connection that closes first leaves the list at once, so the
  * list holds only open connections.
@@ -29,7 +33,15 @@ final class DeadlineStarts {
         this.maxDeferNanos = Math.min(idleNanos, MAX_DEFER_NANOS);
     }
 
-    /** {@code deadlines}, just opened on {@code loop} (and called there), gets its idle timer at the next pass. */
+    /** Whether a connection on {@code loop} waits for a pass: whether {@code loop} belongs to a group. */
+    static boolean defers(EventExecutor loop) {
+        return loop.parent() != null;
+    }
+
+    /**
+     * {@code deadlines}, just opened on {@code loop} (and called there), gets its idle timer at the next pass; {@code
+     * loop} {@linkplain #defers defers}.
+     */
     void add(EventExecutor loop, ConnectionDeadlines deadlines) {
         Waiting waiting = loops.get(loop);
         if (waiting == null) {
