@@ -128,6 +128,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Event-loop threads (default: one per core, at most one per connection).")
     Integer threads;
 
+    @Option(
+            names = "--server-pid",
+            paramLabel = "PID",
+            description = "Also measure process PID's CPU time (the server's, children included, from /proc) during the"
+                    + " window, and report the work per server CPU-second: comparable between servers when the load"
+                    + " generator sets the pace (Linux).")
+    Long serverPid;
+
     @Option(names = "--json", description = "Print the report as one JSON object on one line.")
     boolean json;
 
@@ -234,6 +242,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (tlsConfig.isPresent()) {
             config = config.withTls(tlsConfig.get());
+        }
+        if (serverPid != null) {
+            try {
+                config = config.withServerPid(serverPid);
+            } catch (IllegalArgumentException noSuchProcess) {
+                throw new UsageException("--server-pid " + serverPid + ": " + noSuchProcess.getMessage());
+            }
         }
         return config;
     }

@@ -85,6 +85,14 @@ final class RelayCommand implements Callable<Integer> {
     String connectTimeout;
 
     @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description = "At most N connections relayed at once; one more is closed as soon as it is accepted, before"
+                    + " anything connects to TARGET (stream sockets; default: half the open-file limit, ulimit -n, less"
+                    + " the descriptors open at start and 64 more: each connection holds two).")
+    Integer maxConnections;
+
+    @Option(
             names = "--max-sessions",
             paramLabel = "N",
             description = "At most N datagram client addresses at once, each with its own socket toward TARGET; a"
@@ -307,6 +315,7 @@ final class RelayCommand implements Callable<Integer> {
         String streams = "stream relays (tcp, tls, unix)";
         String datagrams = "datagram relays (udp, unixgram)";
         refuseUnless(stream, "--connect-timeout", connectTimeout, streams, from);
+        refuseUnless(stream, "--max-connections", maxConnections, streams, from);
         refuseUnless(!stream, "--max-sessions", maxSessions, datagrams, from);
         refuseUnless(!stream, "--session-idle-timeout", sessionIdleTimeout, datagrams, from);
         refuseUnless(stream, "--idle-timeout", idleTimeout, streams, from);
@@ -316,6 +325,10 @@ final class RelayCommand implements Callable<Integer> {
         }
         if (connectTimeout != null) {
             config = config.withConnectTimeout(Options.duration("--connect-timeout", connectTimeout));
+        }
+        if (maxConnections != null) {
+            config = config.withMaxConnections(
+                    Options.count("--max-connections", maxConnections, 1, RelayConfig.MAX_CONNECTIONS));
         }
         if (maxSessions != null) {
             config = config.withMaxSessions(Options.count("--max-sessions", maxSessions, 1, RelayConfig.MAX_SESSIONS));

@@ -276,6 +276,8 @@ class BenchCommandIT {
                 "--datagram-timeout soon|--datagram-timeout",
                 "--threads 0|--threads",
                 "--threads 1025|--threads",
+                "--server-pid 0|--server-pid",
+                "--server-pid 999999999|--server-pid 999999999: no process 999999999",
                 "--mode bogus|--mode",
                 "--mode stream --udp|stream",
                 "--mode connrate --udp|connrate",
@@ -317,6 +319,27 @@ class BenchCommandIT {
             Map<String, Object> json = Json.object(socketkit.stdout().get(0));
             assertTrue(number(json, "ops") > 0, json::toString);
             assertEquals(Boolean.TRUE, json.get("ok"));
+        }
+    }
+
+    /**
+     * The server runs as a process of its own, so its CPU time is its own: the report gives it, and the work divided by
+     * it, the figure that compares servers measured alike.
+     */
+    @Test
+    void withServerPidTheReportGivesTheServersCpuAndTheWorkPerServerCpuSecond() throws Exception {
+        try (SocketKitProcess serve = SocketKitProcess.start("serve", "echo", "tcp://127.0.0.1:0", "-q")) {
+            String endpoint = serve.awaitListening(SocketKitProcess.START_TIMEOUT);
+            List<String> options = new ArrayList<>(SHORT);
+            options.addAll(List.of("-c", "4", "--server-pid", Long.toString(serve.pid())));
+
+            Map<String, Object> json = assertClean(bench(options, endpoint), "pingpong", endpoint);
+
+            double cpu = number(json, "server_cpu_pct");
+            assertTrue(cpu > 0, () -> "the echo server worked during the window: " + json);
+            double expected = number(json, "ops") / (number(json, "duration_s") * cpu / 100);
+            // Within the rounding of the JSON's three decimals, of the CPU percentage above all.
+            assertEquals(expected, number(json, "ops_per_server_cpu_s"), expected * 1e-3, json::toString);
         }
     }
 

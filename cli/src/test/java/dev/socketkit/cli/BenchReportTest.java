@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
     private static BenchReport report(
             Mode mode, String endpoint, Latency latency, long mismatches, List<String> samples) {
+        return report(mode, endpoint, latency, mismatches, samples, -1);
+    }
+
+    private static BenchReport report(
+            Mode mode, String endpoint, Latency latency, long mismatches, List<String> samples, double serverCpu) {
         return new BenchReport(
                 mode,
                 endpoint,
@@ -35,6 +40,7 @@ class BenchReportTest {
                 0,
                 0,
                 87.5,
+                serverCpu,
                 samples);
     }
 
@@ -64,7 +70,23 @@ class BenchReportTest {
                         "max", 1234.568),
                 us);
         assertEquals(87.5, json.get("client_cpu_pct"));
+        assertTrue(json.containsKey("server_cpu_pct"));
+        assertNull(json.get("server_cpu_pct"), "no --server-pid, no server CPU");
+        assertNull(json.get("ops_per_server_cpu_s"));
         assertEquals(Boolean.TRUE, json.get("ok"));
+    }
+
+    @Test
+    void withTheServersCpuTheWorkIsAlsoGivenPerServerCpuSecond() {
+        BenchReport report = report(Mode.PINGPONG, "tcp://127.0.0.1:8090", null, 0, List.of(), 50.0);
+
+        Map<String, Object> json = Json.object(report.toJson());
+
+        assertEquals(50.0, json.get("server_cpu_pct"));
+        assertEquals(500_000.0, json.get("ops_per_server_cpu_s"), "1,000,000 round trips in 4 s at half a core: 2 s");
+        assertTrue(
+                report.toText().contains("server cpu   50 % of one core, 500000 round trips per server CPU-second"),
+                report.toText());
     }
 
     @Test

@@ -109,6 +109,12 @@ class RelayCommandIT {
                         List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--max-sessions", "0"),
                         List.of("--max-sessions", "out of range")),
                 Arguments.of(
+                        List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--max-connections", "0"),
+                        List.of("--max-connections", "out of range")),
+                Arguments.of(
+                        List.of("relay", "udp://127.0.0.1:0", "udp://127.0.0.1:9", "--max-connections", "5"),
+                        List.of("--max-connections applies to stream relays", "not udp")),
+                Arguments.of(
                         List.of("relay", "tcp://127.0.0.1:0", "tcp://127.0.0.1:9", "--target-pin", "ab"),
                         List.of("--target-pin needs a tls:// TARGET")),
                 Arguments.of(

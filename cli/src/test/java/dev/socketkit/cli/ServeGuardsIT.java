@@ -1,15 +1,14 @@
 package dev.socketkit.cli;
 
+import static dev.socketkit.cli.OneByteEcho.connect;
+import static dev.socketkit.cli.OneByteEcho.echoes;
 import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
 import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,19 +41,8 @@ class ServeGuardsIT {
         }
     }
 
-    /** Launches the JVM under {@code prlimit}, soft and hard open-file limits both {@value #OPEN_FILES}. */
     private static List<String> prlimit() throws Exception {
-        Process probe;
-        try {
-            probe = new ProcessBuilder("prlimit", "--version")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException missing) {
-            probe = null;
-        }
-        assumeTrue(probe != null && probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0, "no prlimit here");
-        return List.of("prlimit", "--nofile=" + OPEN_FILES + ":" + OPEN_FILES, "--");
+        return SocketKitProcess.prlimit(OPEN_FILES);
     }
 
     @Test
@@ -90,20 +78,7 @@ class ServeGuardsIT {
         assertTrue(echoes(clients.get(0)), "a connection accepted before the shortage is still served");
 
         long started = System.nanoTime();
-        for (Socket client : clients) {
-            client.close();
-        }
-        clients.clear();
-        // Accepting resumes within a second of descriptors being free; allow for the queued connections' closes.
-        boolean served = false;
-        for (int attempt = 0; attempt < 100 && !served; attempt++) {
-            try (Socket client = connect(port)) {
-                served = echoes(client);
-            }
-            if (!served) {
-                Thread.sleep(100);
-            }
-        }
+        boolean served = OneByteEcho.servedAfterClosing(clients, port);
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         assertTrue(served, "no new connection was served after the clients closed; " + socketkit);
 
@@ -159,23 +134,6 @@ class ServeGuardsIT {
         String warning = socketkit.awaitStderrLine(line -> line.contains(" WARN "), START_TIMEOUT);
         assertTrue(warning.contains("out of direct memory"), warning);
         assertFalse(socketkit.waitFor(0, TimeUnit.SECONDS), "the server goes on; " + socketkit);
-    }
-
-    private static Socket connect(int port) throws IOException {
-        Socket client = new Socket();
-        client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        client.setSoTimeout(5000);
-        return client;
-    }
-
-    /** Whether {@code client} is served: one byte echoed. False if the server closed it, reset it, or never read. */
-    private static boolean echoes(Socket client) {
-        try {
-            client.getOutputStream().write("x".getBytes(US_ASCII));
-            return client.getInputStream().read() == 'x';
-        } catch (IOException closedOrNeverRead) { // a reset, or the 5 s read timeout
-            return false;
-        }
     }
 
     private static int port(String endpoint) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
 
 /** The real {@code java -jar socketkit.jar ARGS} as a child process, its stdout and stderr captured line by line. */
 final class SocketKitProcess implements AutoCloseable {
@@ -63,6 +64,25 @@ final class SocketKitProcess implements AutoCloseable {
         return new SocketKitProcess(name, builder.start(), stdoutFile, stderrFile);
     }
 
+    /**
+     * A launcher prefix that runs the JVM under {@code prlimit}, soft and hard open-file limits both {@code openFiles};
+     * the test is skipped, with the reason, where there is no {@code prlimit}.
+     */
+    static List<String> prlimit(int openFiles) throws IOException, InterruptedException {
+        Process probe;
+        try {
+            probe = new ProcessBuilder("prlimit", "--version")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException missing) {
+            probe = null;
+        }
+        Assumptions.assumeTrue(
+                probe != null && probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0, "no prlimit here");
+        return List.of("prlimit", "--nofile=" + openFiles + ":" + openFiles, "--");
+    }
+
     /** Starts {@code socketkit ARGS}. */
     static SocketKitProcess start(String... args) throws IOException {
         return start(List.of(), args);
@@ -83,8 +103,8 @@ final class SocketKitProcess implements AutoCloseable {
         return start(List.of(), List.of(), stdin, args);
     }
 
-    private static SocketKitProcess start(List<String> launcher, List<String> jvmOptions, String... args)
-            throws IOException {
+    /** Starts {@code socketkit ARGS} through {@code launcher} in a JVM given {@code jvmOptions}; either may be empty. */
+    static SocketKitProcess start(List<String> launcher, List<String> jvmOptions, String... args) throws IOException {
         return start(launcher, jvmOptions, null, args);
     }
 
@@ -172,6 +192,11 @@ final class SocketKitProcess implements AutoCloseable {
                     + "in cli, which sets it), not " + jar);
         }
         return Path.of(jar);
+    }
+
+    /** {@return the process id: the JVM's, since the launcher execs it} */
+    long pid() {
+        return process.pid();
     }
 
     /**

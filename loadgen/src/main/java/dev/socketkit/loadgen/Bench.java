@@ -134,10 +134,10 @@ public final class Bench {
             for (Started started : workers) {
                 started.loop().execute(() -> started.worker().start(window));
             }
-            double cpuPercent = watch(run, window, loops, listener);
+            CpuUse cpu = watch(run, window, loops, listener, config.serverPid().orElse(0));
             awaitEnd(run, window, workers);
             stopped = stop(group);
-            return report(run, window, loops, connectSeconds, cpuPercent);
+            return report(run, window, loops, connectSeconds, cpu);
         } finally {
             if (!stopped) {
                 stopped = stop(group);
@@ -281,11 +281,15 @@ public final class Bench {
         return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(shortest / 4, TimeUnit.MILLISECONDS.toNanos(100)));
     }
 
+    /** CPU use during the window, each in % of one core, -1 where unknown: this process's, and the server's. */
+    private record CpuUse(double client, double server) {}
+
     /**
      * Waits for the window to end (or every worker to fail first), telling {@code listener} once a second; returns this
-     * process's CPU use during the window, as a percentage of one core (-1 if unknown).
+     * process's CPU use during the window and, with a {@code serverPid} above 0, that process's.
      */
-    private static double watch(Run run, Window window, Map<EventExecutor, LoopStats> loops, Progress.Listener listener)
+    private static CpuUse watch(
+            Run run, Window window, Map<EventExecutor, LoopStats> loops, Progress.Listener listener, long serverPid)
             throws InterruptedException {
         ProgressSampler sampler = new ProgressSampler(window, loops.values(), run.outcome);
         long nextLook = window.start() + SECOND_NANOS;
@@ -293,15 +297,17 @@ public final class Bench {
             nextLook = window.measureFrom() + SECOND_NANOS; // the window's first look covers its first whole second
         }
         long cpuAtStart = -1;
+        long serverTicksAtStart = -1;
         long cpuStartedAt = 0;
         while (true) {
             long now = System.nanoTime();
             if (cpuAtStart < 0 && now - window.measureFrom() >= 0) {
                 cpuAtStart = ProcessCpu.nanos();
+                serverTicksAtStart = serverPid > 0 ? ServerCpu.ticks(serverPid) : -1;
                 cpuStartedAt = now;
             }
             if (window.isOver(now)) {
-                return cpuPercent(cpuAtStart, now - cpuStartedAt);
+                return cpuUse(cpuAtStart, serverPid, serverTicksAtStart, now - cpuStartedAt);
             }
             long wake = listener == null ? window.end() : Math.min(nextLook, window.end());
             if (cpuAtStart < 0) {
@@ -309,7 +315,7 @@ public final class Bench {
             }
             if (run.done.await(Math.max(0, wake - now), TimeUnit.NANOSECONDS)) {
                 // Every worker has ended: at the end of the window (the latch can beat this thread's timer), or early.
-                return cpuPercent(cpuAtStart, System.nanoTime() - cpuStartedAt);
+                return cpuUse(cpuAtStart, serverPid, serverTicksAtStart, System.nanoTime() - cpuStartedAt);
             }
             now = System.nanoTime();
             if (listener != null && now - nextLook >= 0 && !window.isOver(now)) {
@@ -323,10 +329,16 @@ public final class Bench {
         }
     }
 
-    /** CPU used since {@code cpuAtStart} over {@code elapsed} nanoseconds, in % of one core; -1 if unknown. */
-    private static double cpuPercent(long cpuAtStart, long elapsed) {
+    /** CPU used since the window's start readings over {@code elapsed} nanoseconds; -1 for what is unknown. */
+    private static CpuUse cpuUse(long cpuAtStart, long serverPid, long serverTicksAtStart, long elapsed) {
         long cpu = ProcessCpu.nanos();
-        return cpuAtStart < 0 || cpu < 0 || elapsed <= 0 ? -1 : 100.0 * (cpu - cpuAtStart) / elapsed;
+        double client = cpuAtStart < 0 || cpu < 0 || elapsed <= 0 ? -1 : 100.0 * (cpu - cpuAtStart) / elapsed;
+        long serverTicks = serverPid > 0 ? ServerCpu.ticks(serverPid) : -1;
+        // A server that ended during the window (or whose counters fell) is not measured.
+        double server = serverTicksAtStart < 0 || serverTicks < serverTicksAtStart || elapsed <= 0
+                ? -1
+                : 100.0 * (serverTicks - serverTicksAtStart) * SECOND_NANOS / ServerCpu.TICKS_PER_SECOND / elapsed;
+        return new CpuUse(client, server);
     }
 
     /**
@@ -354,7 +366,7 @@ public final class Bench {
     }
 
     private BenchReport report(
-            Run run, Window window, Map<EventExecutor, LoopStats> loops, double connectSeconds, double cpuPercent) {
+            Run run, Window window, Map<EventExecutor, LoopStats> loops, double connectSeconds, CpuUse cpu) {
         Histogram latency = new Histogram(LoopStats.HIGHEST_NANOS, LoopStats.DIGITS);
         long ops = 0;
         long bytes = 0;
@@ -389,7 +401,8 @@ public final class Bench {
                 run.outcome.mismatches(),
                 run.outcome.loss(),
                 run.outcome.late(),
-                cpuPercent,
+                cpu.client(),
+                cpu.server(),
                 run.outcome.samples());
     }
 

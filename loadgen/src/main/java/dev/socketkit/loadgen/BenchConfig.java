@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +51,7 @@ public final class BenchConfig {
     private final Integer threads;
     private final ProxyVersion proxyHeader;
     private final TlsConfig tls;
+    private final long serverPid;
 
     private BenchConfig(Draft draft) {
         this.mode = Objects.requireNonNull(draft.mode, "mode");
@@ -66,6 +68,7 @@ public final class BenchConfig {
         this.threads = draft.threads;
         this.proxyHeader = draft.proxyHeader;
         this.tls = draft.tls;
+        this.serverPid = draft.serverPid;
         if (connections < 1 || connections > MAX_CONNECTIONS) {
             throw new IllegalArgumentException(
                     "connection count " + connections + " is out of range 1-" + MAX_CONNECTIONS);
@@ -221,6 +224,14 @@ public final class BenchConfig {
     /** {@return event-loop threads: as set, or one per core and at most one per connection} */
     public int threads() {
         return threads != null ? threads : Math.min(Runtime.getRuntime().availableProcessors(), connections);
+    }
+
+    /**
+     * {@return the process whose CPU time the report divides the work by ({@link BenchReport#opsPerServerCpuSecond()}),
+     * if one was given}
+     */
+    public OptionalLong serverPid() {
+        return serverPid > 0 ? OptionalLong.of(serverPid) : OptionalLong.empty();
     }
 
     /** {@return the PROXY protocol header each stream connection writes first, as HAProxy would for it; if any} */
@@ -391,6 +402,27 @@ public final class BenchConfig {
         return edit(draft -> draft.tls = config);
     }
 
+    /**
+     * A copy that also measures the CPU time of process {@code pid}, the server's (with the children it has waited
+     * for), during the window, from {@code /proc/PID/stat}: the report then gives the work per server CPU-second, the
+     * figure that compares servers fairly when the load generator, not the server, sets the pace (the harness's
+     * measure, and how close a server comes to a floor such as a minimal C echo). Linux only.
+     *
+     * @param pid a process id, above 0
+     * @return the copy
+     * @throws IllegalArgumentException if {@code pid} is not positive, or there is no such process to read
+     */
+    public BenchConfig withServerPid(long pid) {
+        if (pid < 1) {
+            throw new IllegalArgumentException("process id " + pid + " is not positive");
+        }
+        if (ServerCpu.ticks(pid) < 0) {
+            throw new IllegalArgumentException(
+                    "no process " + pid + " whose CPU time can be read (" + ServerCpu.statFile(pid) + ")");
+        }
+        return edit(draft -> draft.serverPid = pid);
+    }
+
     @Override
     public String toString() {
         return "BenchConfig[" + mode.id() + " " + endpoint + ", " + connections + " connections, " + size + " bytes, "
@@ -419,6 +451,7 @@ public final class BenchConfig {
         Integer threads;
         ProxyVersion proxyHeader;
         TlsConfig tls;
+        long serverPid;
 
         Draft() {}
 
@@ -437,6 +470,7 @@ public final class BenchConfig {
             threads = from.threads;
             proxyHeader = from.proxyHeader;
             tls = from.tls;
+            serverPid = from.serverPid;
         }
     }
 }

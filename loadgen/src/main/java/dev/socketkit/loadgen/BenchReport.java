@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param late echoes of datagrams already counted as lost
  * @param cpuPercent this process's CPU use during the window, in % of one core (-1 if unknown): near 100 % per core
  *     means the load generator, not only the server, limited the result
+ * @param serverCpuPercent the server process's CPU use during the window, children included, in % of one core; -1
+ *     unless {@link BenchConfig#withServerPid} named it (or it could not be read to the end)
  * @param errorSamples the first few distinct errors and mismatches
  */
 public record BenchReport(
@@ -49,6 +51,7 @@ public record BenchReport(
         long loss,
         long late,
         double cpuPercent,
+        double serverCpuPercent,
         List<String> errorSamples) {
 
     /**
@@ -73,6 +76,7 @@ public record BenchReport(
      * @param loss datagrams whose echo did not come within the datagram timeout
      * @param late echoes of datagrams already counted as lost
      * @param cpuPercent this process's CPU use during the window, in % of one core (-1 if unknown)
+     * @param serverCpuPercent the server's CPU use during the window, in % of one core (-1 if not measured)
      * @param errorSamples the first few distinct errors and mismatches
      */
     public BenchReport {
@@ -87,6 +91,16 @@ public record BenchReport(
     /** {@return echoed payload per second in the window, in 10^6 bytes; 0 if the window has no length} */
     public double megabytesPerSecond() {
         return windowSeconds > 0 ? bytes / 1e6 / windowSeconds : 0;
+    }
+
+    /**
+     * {@return operations per second of the server's CPU time: operations in the window divided by the CPU seconds
+     * the server used in it; -1 unless {@link #serverCpuPercent()} was measured and above 0} Steadier than {@link
+     * #opsPerSecond()} on a busy machine or when the load generator sets the pace, and comparable between servers:
+     * divide one server's by another's, measured alike, for how close it comes to it.
+     */
+    public double opsPerServerCpuSecond() {
+        return serverCpuPercent > 0 && windowSeconds > 0 ? ops / (windowSeconds * serverCpuPercent / 100) : -1;
     }
 
     /**
@@ -150,6 +164,8 @@ public record BenchReport(
                 .field("loss", loss)
                 .field("late", late)
                 .field("client_cpu_pct", cpuPercent < 0 ? Double.NaN : cpuPercent)
+                .field("server_cpu_pct", serverCpuPercent < 0 ? Double.NaN : serverCpuPercent)
+                .field("ops_per_server_cpu_s", serverCpuPercent > 0 ? opsPerServerCpuSecond() : Double.NaN)
                 .field("error_samples", errorSamples)
                 .field("ok", ok())
                 .toString();
@@ -173,6 +189,16 @@ public record BenchReport(
         row(text, "throughput", format("%.2f MB/s echoed", megabytesPerSecond()));
         if (cpuPercent >= 0) {
             row(text, "own cpu", format("%.0f %% of one core", cpuPercent));
+        }
+        if (serverCpuPercent > 0) {
+            row(
+                    text,
+                    "server cpu",
+                    format(
+                            "%.0f %% of one core, %.0f %s per server CPU-second",
+                            serverCpuPercent, opsPerServerCpuSecond(), unit()));
+        } else if (serverCpuPercent == 0) {
+            row(text, "server cpu", "none measured (0 ticks in the window)");
         }
         if (latency != null && latency.samples() == 0) {
             row(text, "latency us", "none measured");

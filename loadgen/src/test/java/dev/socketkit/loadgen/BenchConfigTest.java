@@ -129,4 +129,24 @@ class BenchConfigTest {
 
         assertTrue(refused.getMessage().startsWith(message), refused.getMessage());
     }
+
+    @Test
+    void aServerPidMustNameAProcessWhoseCpuTimeCanBeRead() {
+        long self = ProcessHandle.current().pid();
+        assertEquals(
+                self, BenchConfig.defaults().withServerPid(self).serverPid().orElseThrow());
+        assertTrue(ServerCpu.ticks(self) >= 0, "this JVM's own /proc/PID/stat parses");
+        assertFalse(BenchConfig.defaults().serverPid().isPresent());
+        assertEquals(
+                "process id 0 is not positive",
+                assertThrows(IllegalArgumentException.class, () -> BenchConfig.defaults()
+                                .withServerPid(0))
+                        .getMessage());
+        // Above any pid_max Linux allows (2^22), so no such process.
+        assertEquals(
+                "no process 999999999 whose CPU time can be read (/proc/999999999/stat)",
+                assertThrows(IllegalArgumentException.class, () -> BenchConfig.defaults()
+                                .withServerPid(999_999_999))
+                        .getMessage());
+    }
 }

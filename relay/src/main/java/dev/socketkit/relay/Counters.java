@@ -22,6 +22,8 @@ final class Counters {
     final LongAdder sessionsRefused = new LongAdder();
     final LongAdder sessionsExpired = new LongAdder();
     final LongAdder datagramsDropped = new LongAdder();
+    final LongAdder connectionsRefused = new LongAdder();
+    final LongAdder acceptFailures = new LongAdder();
 
     void bytes(Direction direction, int count) {
         (direction == Direction.UPSTREAM ? bytesUpstream : bytesDownstream).add(count);
@@ -42,6 +44,8 @@ final class Counters {
                 targetFailures.sum(),
                 sessionsRefused.sum(),
                 sessionsExpired.sum(),
-                datagramsDropped.sum());
+                datagramsDropped.sum(),
+                connectionsRefused.sum(),
+                acceptFailures.sum());
     }
 }

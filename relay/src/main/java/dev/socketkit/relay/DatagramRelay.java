@@ -6,6 +6,7 @@ import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
 import dev.socketkit.transport.internal.DirectDatagrams;
+import dev.socketkit.transport.internal.Failures;
 import dev.socketkit.transport.internal.HexDump;
 import dev.socketkit.transport.internal.LogThrottle;
 import io.netty.bootstrap.Bootstrap;
@@ -264,7 +265,7 @@ final class DatagramRelay {
                                 number,
                                 client,
                                 target,
-                                done.cause().toString(),
+                                Failures.describeResourceOrRoot(done.cause()),
                                 more);
                     }
                     close("target_failed");

@@ -4,6 +4,7 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.Io;
 import dev.socketkit.transport.SocketSetting;
 import dev.socketkit.transport.TlsConfig;
+import dev.socketkit.transport.internal.OpenFiles;
 import dev.socketkit.transport.internal.Sizes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public final class RelayConfig {
     /** The most datagram sessions a relay may hold: each is a file descriptor. */
     public static final int MAX_SESSIONS = 1 << 20;
 
+    /** The most {@link #maxConnections()}. */
+    public static final int MAX_CONNECTIONS = 10_000_000;
+
     /** The default {@link #tlsHandshakeTimeout()}: 10 s, as the server's. */
     public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -53,6 +57,7 @@ public final class RelayConfig {
     private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int maxSessions = DEFAULT_MAX_SESSIONS;
+    private int maxConnections;
     private Duration tlsHandshakeTimeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
     private Optional<TlsConfig> listenTls = Optional.empty();
     private Optional<TlsConfig> targetTls = Optional.empty();
@@ -70,14 +75,17 @@ public final class RelayConfig {
     /**
      * A relay from {@code listen} to {@code target}, with the defaults: the best transport, one event loop per core,
      * stream reads that size themselves up to 64 KiB, {@link #DEFAULT_CONNECT_TIMEOUT}, {@link
-     * #DEFAULT_SESSION_IDLE_TIMEOUT}, {@link #DEFAULT_MAX_SESSIONS}, {@link #DEFAULT_TLS_HANDSHAKE_TIMEOUT}.
+     * #DEFAULT_SESSION_IDLE_TIMEOUT}, {@link #DEFAULT_MAX_SESSIONS}, {@link #defaultMaxConnections()}, {@link
+     * #DEFAULT_TLS_HANDSHAKE_TIMEOUT}.
      *
      * @param listen where clients connect (or send datagrams) to the relay
      * @param target where the relay forwards each connection (or client's datagrams) to
      * @return the configuration
      */
     public static RelayConfig of(Endpoint listen, Endpoint target) {
-        return new RelayConfig(listen, target);
+        RelayConfig config = new RelayConfig(listen, target);
+        config.maxConnections = defaultMaxConnections(); // once: it counts the descriptors open now
+        return config;
     }
 
     private RelayConfig copy() {
@@ -89,6 +97,7 @@ public final class RelayConfig {
         copy.sessionIdleTimeout = sessionIdleTimeout;
         copy.idleTimeout = idleTimeout;
         copy.maxSessions = maxSessions;
+        copy.maxConnections = maxConnections;
         copy.tlsHandshakeTimeout = tlsHandshakeTimeout;
         copy.listenTls = listenTls;
         copy.targetTls = targetTls;
@@ -180,6 +189,27 @@ public final class RelayConfig {
     /** {@return the most datagram sessions (client addresses) held at once} */
     public int maxSessions() {
         return maxSessions;
+    }
+
+    /**
+     * {@return the most stream connections relayed at once} One more is closed as soon as it is accepted, counted in
+     * {@link RelayStats#connectionsRefused()} and logged: the relay never connects to the target for it. The default
+     * is {@link #defaultMaxConnections()}.
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * The default {@link #maxConnections()}: half of what the process's open-file limit leaves, less the descriptors
+     * open already and 64 more, since each relayed connection holds two (its client's and the target's), as
+     * {@code serve}'s default holds one per connection. A flood of connections is then refused one by one, counted,
+     * before accepting or connecting to the target runs out of descriptors. 10,000 where the JVM cannot say.
+     *
+     * @return the limit, at least 1
+     */
+    public static int defaultMaxConnections() {
+        return OpenFiles.connectionBudget(2, MAX_CONNECTIONS);
     }
 
     /** {@return how long a client's TLS handshake with a TLS-terminating relay may take; zero for no limit} */
@@ -317,6 +347,22 @@ public final class RelayConfig {
         }
         RelayConfig copy = copy();
         copy.maxSessions = newMax;
+        return copy;
+    }
+
+    /**
+     * A copy that relays at most {@code newMax} stream connections at once.
+     *
+     * @param newMax 1 to {@link #MAX_CONNECTIONS}
+     * @return the changed copy
+     * @throws IllegalArgumentException if out of range
+     */
+    public RelayConfig withMaxConnections(int newMax) {
+        if (newMax < 1 || newMax > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("connection limit " + newMax + " is out of range 1-" + MAX_CONNECTIONS);
+        }
+        RelayConfig copy = copy();
+        copy.maxConnections = newMax;
         return copy;
     }
 

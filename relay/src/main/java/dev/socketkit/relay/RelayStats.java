@@ -20,6 +20,10 @@ package dev.socketkit.relay;
  * @param sessionsExpired datagram sessions ended by their idle timeout
  * @param datagramsDropped datagrams dropped because a socket could not take them at once (a full send buffer, a Unix
  *     peer that does not read, an upstream socket still connecting with its small queue full)
+ * @param connectionsRefused stream connections closed as soon as they were accepted, because {@link
+ *     RelayConfig#maxConnections()} were open
+ * @param acceptFailures failed accepts (out of file descriptors, most often), each of which stopped accepting for a
+ *     second
  */
 public record RelayStats(
         long openConnections,
@@ -35,12 +39,15 @@ public record RelayStats(
         long targetFailures,
         long sessionsRefused,
         long sessionsExpired,
-        long datagramsDropped) {
+        long datagramsDropped,
+        long connectionsRefused,
+        long acceptFailures) {
 
     /** {@return the totals in one line, for a log} */
     public String summary() {
         return connections + " connections, " + sessions + " datagram sessions, " + bytesUpstream + " bytes up, "
                 + bytesDownstream + " bytes down, " + resets + " resets passed on, " + targetFailures
-                + " target failures, " + sessionsRefused + " datagrams refused by the full session table";
+                + " target failures, " + connectionsRefused + " connections refused over the limit, " + sessionsRefused
+                + " datagrams refused by the full session table";
     }
 }

@@ -217,6 +217,12 @@ final class Side extends ChannelInboundHandlerAdapter {
             counters.resets.increment();
             LOG.debug("connection {}: {} reset; resetting the other side", splice.number, from().remoteAddress());
             reset(to);
+        } else if (Failures.isResourceFailure(cause)) {
+            splice.failed = true;
+            splice.resourceFailed(from(), cause);
+            if (to != null) {
+                to.close();
+            }
         } else {
             LOG.debug("connection {}: {} failed: {}", splice.number, from().remoteAddress(), cause.toString());
             splice.failed = true;

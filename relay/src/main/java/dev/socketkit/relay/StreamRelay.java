@@ -4,7 +4,9 @@ import dev.socketkit.transport.Endpoint;
 import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.TlsConfig;
 import dev.socketkit.transport.Transport;
+import dev.socketkit.transport.internal.AcceptPause;
 import dev.socketkit.transport.internal.Bootstraps;
+import dev.socketkit.transport.internal.ConnectionCap;
 import dev.socketkit.transport.internal.Failures;
 import dev.socketkit.transport.internal.HexDump;
 import dev.socketkit.transport.internal.LogThrottle;
@@ -53,6 +55,9 @@ final class StreamRelay {
     private final HexDump hexDump;
 
     private final LogThrottle targetWarnings = new LogThrottle();
+    private final LogThrottle refusedWarnings = new LogThrottle();
+    private final LogThrottle resourceWarnings = new LogThrottle();
+    private final ConnectionCap cap;
 
     StreamRelay(
             RelayConfig config,
@@ -73,6 +78,7 @@ final class StreamRelay {
         this.targetTls = targetTls;
         this.targetTlsConfig = config.effectiveTargetTls().orElse(null);
         this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
+        this.cap = new ConnectionCap(config.maxConnections());
     }
 
     /** The listening side: connections are numbered on the listening channel's loop, so in accept order. */
@@ -81,13 +87,16 @@ final class StreamRelay {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelClass(kind))
-                .handler(new Numbering(counters))
+                .handler(new Numbering(config.listen(), counters))
                 // Off until the target is connected: nothing is read that could not be passed on.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
+                        if (!admit(client)) {
+                            return;
+                        }
                         Splice splice = new Splice(client.attr(NUMBER).get(), client);
                         if (!config.idleTimeout().isZero()) {
                             // On the client's side: its reads, and writes it has taken; closing it closes the target.
@@ -137,13 +146,33 @@ final class StreamRelay {
         }
     }
 
-    /** Gives each accepted connection its ordinal before the acceptor hands it to its event loop. */
-    @ChannelHandler.Sharable
-    private static final class Numbering extends ChannelInboundHandlerAdapter {
-        private final Counters counters;
+    /**
+     * Takes a place for {@code client} under {@link RelayConfig#maxConnections()}, given back when it closes; or closes it
+     * at once, before anything is connected to the target for it, counted and logged (a line a second at most).
+     */
+    private boolean admit(Channel client) {
+        if (cap.tryTake()) {
+            client.closeFuture().addListener(closed -> cap.release());
+            return true;
+        }
+        counters.connectionsRefused.increment();
+        String more = refusedWarnings.admit();
+        if (more != null) {
+            LOG.warn("{}{}", cap.refusal(client.remoteAddress()), more);
+        }
+        client.close();
+        return false;
+    }
 
-        Numbering(Counters counters) {
-            this.counters = counters;
+    /**
+     * On the listening channel: gives each accepted connection its ordinal before the acceptor hands it to its event
+     * loop, and pauses accepting for a second when an accept fails ({@link AcceptPause}), in one WARN line a second.
+     */
+    private final class Numbering extends AcceptPause {
+        private final LogThrottle acceptWarnings = new LogThrottle();
+
+        Numbering(Endpoint listen, Counters counters) {
+            super(listen, () -> counters.openConnections.intValue());
         }
 
         @Override
@@ -152,6 +181,15 @@ final class StreamRelay {
                 child.attr(NUMBER).set(counters.connections.incrementAndGet());
             }
             ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        protected void failed(String line) {
+            counters.acceptFailures.increment();
+            String more = acceptWarnings.admit();
+            if (more != null) {
+                LOG.warn("{}{}", line, more);
+            }
         }
     }
 
@@ -231,6 +269,19 @@ final class StreamRelay {
                     start();
                 }
             });
+        }
+
+        /** Memory or descriptors ran out on one of its channels: an operator must be told, by name (a line a second). */
+        void resourceFailed(Channel channel, Throwable cause) {
+            String more = resourceWarnings.admit();
+            if (more != null) {
+                LOG.warn(
+                        "connection {}: closing it, {} failed: {}{}",
+                        number,
+                        channel.remoteAddress(),
+                        Failures.describeResourceOrRoot(cause),
+                        more);
+            }
         }
 
         private void targetFailed(Throwable cause) {

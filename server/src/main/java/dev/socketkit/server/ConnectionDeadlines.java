@@ -28,11 +28,12 @@ import org.apache.logging.log4j.Logger;
  * flush and every change of writability whatever the server's handler does. It is also that place's byte counter
  * ({@link TrafficCounter}, which it counts through): one handler where there were two, so one pipeline context less
  * for every connection and one handler less on every read and write. Reads and flushes only note the time, once per
- * batch; one timer per connection is armed for the nearest deadline and re-armed when it fires early, so a busy
- * connection costs a {@code System.nanoTime()} per batch and a timer event per timeout period. The handler is its own
- * timer task, so that it costs each connection no object more. A new connection's first timer, the idle one, is armed
- * by its server's {@link DeadlineStarts} within a second (or the idle timeout, if shorter) of the open, before the
- * deadline: a connection that closes sooner, as most do under a stream of short connections, never has a timer.
+ * batch (a flush while the batch ends takes the batch's time: one clock read, not two, per echoed batch); one timer
+ * per connection is armed for the nearest deadline and re-armed when it fires early, so a busy connection costs a
+ * {@code System.nanoTime()} per batch and a timer event per timeout period. The handler is its own timer task, so that
+ * it costs each connection no object more. A new connection's first timer, the idle one, is armed by its server's
+ * {@link DeadlineStarts} within a second (or the idle timeout, if shorter) of the open, before the deadline: a
+ * connection that closes sooner, as most do under a stream of short connections, never has a timer.
  *
  * <p>While the server itself is not reading (backpressure, or a busy blocking handler), the idle and frame clocks
  * stand still: the peer cannot finish a frame the server does not read. The write clock runs on, since it is what
@@ -62,6 +63,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     private long frameSince;
     private int partialBefore;
     private long batchBytes;
+    private boolean endingBatch;
     private boolean unwritable;
     private long unwritableSince;
     private ScheduledFuture<?> timer;
@@ -148,7 +150,12 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
         if (frameNanos > 0) {
             noteFrame(now);
         }
-        ctx.fireChannelReadComplete();
+        endingBatch = true;
+        try {
+            ctx.fireChannelReadComplete();
+        } finally {
+            endingBatch = false;
+        }
     }
 
     /**
@@ -190,7 +197,10 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        lastActivity = System.nanoTime();
+        if (!endingBatch) {
+            // A flush at the end of a read batch (an echo's) happened at the time just noted for the batch.
+            lastActivity = System.nanoTime();
+        }
         ctx.flush();
     }
 

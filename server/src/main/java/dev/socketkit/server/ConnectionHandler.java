@@ -1,6 +1,7 @@
 package dev.socketkit.server;
 
 import dev.socketkit.codec.ProxyProtocol;
+import dev.socketkit.transport.internal.Failures;
 import dev.socketkit.transport.internal.TlsEndOfInput;
 import dev.socketkit.transport.internal.TlsFailures;
 import io.netty.buffer.Unpooled;
@@ -114,11 +115,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String peer = Peers.describe(ctx.channel());
         counters.failures.increment();
-        if (SocketFailures.isResourceFailure(cause)) {
+        if (Failures.isResourceFailure(cause)) {
             // Before the socket check: an allocation that fails in a read is fired from the head, like a reset.
             String more = guards.line(GuardLog.Line.RESOURCE_FAILURE);
             if (more != null) {
-                LOG.warn("closing {}: {}{}", peer, SocketFailures.describeResource(cause), more);
+                LOG.warn("closing {}: {}{}", peer, Failures.describeResourceOrRoot(cause), more);
             }
         } else if (TlsFailures.isTls(cause)) {
             tlsFailed(peer, cause);

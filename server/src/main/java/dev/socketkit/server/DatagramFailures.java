@@ -1,5 +1,6 @@
 package dev.socketkit.server;
 
+import dev.socketkit.transport.internal.Failures;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,10 +35,10 @@ final class DatagramFailures extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         counters.failures.increment();
-        if (SocketFailures.isResourceFailure(cause)) {
+        if (Failures.isResourceFailure(cause)) {
             String more = guards.line(GuardLog.Line.RESOURCE_FAILURE);
             if (more != null) {
-                LOG.warn("gave up a datagram: {}{}", SocketFailures.describeResource(cause), more);
+                LOG.warn("gave up a datagram: {}{}", Failures.describeResourceOrRoot(cause), more);
             }
         } else if (SocketFailures.isFromSocket(ctx, cause)) {
             LOG.debug("datagram error: {}", cause.toString()); // the socket's, not the handler's: no handlerFailed

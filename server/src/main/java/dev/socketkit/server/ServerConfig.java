@@ -52,7 +52,7 @@ public final class ServerConfig {
      * File descriptors the default {@link #maxConnections()} leaves free beyond those open when it is computed: for the
      * event loops' epoll and wake-up descriptors, the listening socket, jars loaded later, log files.
      */
-    public static final int RESERVED_DESCRIPTORS = 64;
+    public static final int RESERVED_DESCRIPTORS = OpenFiles.RESERVED;
 
     /** The default {@link #shutdownTimeout()} in milliseconds: 1.5 s for open connections to finish when it stops. */
     public static final int DEFAULT_SHUTDOWN_MILLIS = 1500;
@@ -482,12 +482,7 @@ public final class ServerConfig {
      * @return the limit, at least 1
      */
     public static int defaultMaxConnections() {
-        long limit = OpenFiles.limit();
-        long open = OpenFiles.open();
-        if (limit < 0 || open < 0) {
-            return 10_000;
-        }
-        return (int) Math.max(1, Math.min(MAX_CONNECTIONS, limit - open - RESERVED_DESCRIPTORS));
+        return OpenFiles.connectionBudget(1, MAX_CONNECTIONS);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Turns Netty's and the JDK's bind, connect and I/O exceptions into the one line a user reads, the same for the server,
@@ -86,7 +87,7 @@ public final class Failures {
             case NO_SUCH_SOCKET -> "no such socket file: " + endpoint;
             case REFUSED -> "connection refused: " + endpoint;
             case RESET -> "connection reset by " + endpoint;
-            case IO -> endpoint + ": " + rootMessage(failure);
+            case IO -> endpoint + ": " + describeResourceOrRoot(failure);
         };
     }
 
@@ -124,6 +125,51 @@ public final class Failures {
             return "cannot listen on " + endpoint + ": directory " + parent + " does not exist";
         }
         return "cannot listen on " + endpoint + ": " + message;
+    }
+
+    /**
+     * Whether {@code failure} is a want of memory or of file descriptors, anywhere in its chain of causes: not a peer's
+     * doing and not a handler's bug, but what an operator must be told, by name, at WARN.
+     *
+     * @param failure what Netty or the JDK threw
+     * @return whether memory or descriptors ran out
+     */
+    public static boolean isResourceFailure(Throwable failure) {
+        return resource(failure) != null;
+    }
+
+    /**
+     * {@code failure} in words: the resource that ran out, such as {@code too many open files (EMFILE): the process may
+     * open 1024 (ulimit -n)}, or else the message of its root cause.
+     *
+     * @param failure what Netty or the JDK threw
+     * @return the words, without a trailing newline
+     */
+    public static String describeResourceOrRoot(Throwable failure) {
+        String resource = resource(failure);
+        return resource != null ? resource : rootMessage(failure);
+    }
+
+    private static String resource(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                String what = t.getMessage() != null
+                                && t.getMessage().toLowerCase(Locale.ROOT).contains("direct")
+                        ? "out of direct memory"
+                        : "out of memory";
+                return what + " (" + t.getMessage() + ")";
+            }
+            String message = t.getMessage();
+            if (message != null && message.contains("Too many open files in system")) {
+                return "too many open files in the system (ENFILE): the system's file limit is reached (fs.file-max)";
+            }
+            if (message != null && message.contains("Too many open files")) {
+                long limit = OpenFiles.limit();
+                return "too many open files (EMFILE): the process may open "
+                        + (limit < 0 ? "a limited number" : String.valueOf(limit)) + " (ulimit -n)";
+            }
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable failure) {
