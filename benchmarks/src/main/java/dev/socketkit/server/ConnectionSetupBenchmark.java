@@ -14,8 +14,10 @@ import org.openjdk.jmh.annotations.Setup;
 /**
  * What the stream guards cost per connection: one accepted connection's life in the echo server without the socket
  * (admitted under the connection limit, its pipeline built, active, closed), with the default timeouts ({@code on}:
- * the deadlines handler and its timer) and with every timeout 0 ({@code off}, so no deadlines handler); time per
- * connection. The connection limit's admission, one compare-and-set, is in both. Hold the difference beside the
+ * the deadlines handler, which counts bytes too, and its timer) and with every timeout 0 ({@code off}, so the plain
+ * byte counter in its place); time per connection. An {@code EmbeddedChannel}'s loop belongs to no group, so the idle
+ * timer is armed as the connection opens; on a server's own loops {@link DeadlineStarts} defers it, and a connection
+ * this short would never have one. The connection limit's admission, one compare-and-set, is in both. Hold the difference beside the
  * server's CPU per connection in the harness's {@code connrate}.
  */
 public class ConnectionSetupBenchmark extends SocketKitBenchmark {

@@ -6,6 +6,7 @@ import dev.socketkit.bench.Traffic;
 import dev.socketkit.codec.Framing;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
 import java.util.Locale;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -47,7 +48,10 @@ public class HandlerBenchmark extends SocketKitBenchmark {
     @Param({"aligned", "split"})
     public String reads;
 
-    /** {@code on}: the default timeouts' handler in the pipeline (the default); {@code off}: the same without it. */
+    /**
+     * {@code on}: the default timeouts, so the deadlines handler (which also counts bytes) in the pipeline (the
+     * default); {@code off}: every timeout 0, so the server's plain byte counter in its place.
+     */
     @Param({"on"})
     public String guards;
 
@@ -66,12 +70,15 @@ public class HandlerBenchmark extends SocketKitBenchmark {
         sink = new OutboundSink();
         channel = new EmbeddedChannel(false, false);
         channel.pipeline().addLast(sink);
-        streamPipeline(channel.pipeline(), config);
-        if (channel.pipeline().get(ConnectionDeadlines.class) == null) {
-            throw new IllegalStateException("the default pipeline has no deadlines handler: " + channel.pipeline());
-        }
         if (guards.equals("off")) {
-            channel.pipeline().remove(ConnectionDeadlines.class);
+            // Every timeout 0: the server installs no deadlines handler, and its plain counter in that place.
+            config = config.withIdleTimeout(Duration.ZERO)
+                    .withFrameTimeout(Duration.ZERO)
+                    .withWriteTimeout(Duration.ZERO);
+        }
+        streamPipeline(channel.pipeline(), config);
+        if ((channel.pipeline().get(ConnectionDeadlines.class) != null) != guards.equals("on")) {
+            throw new IllegalStateException("guards " + guards + " and this pipeline disagree: " + channel.pipeline());
         }
         channel.register();
     }

@@ -6,6 +6,7 @@ import dev.socketkit.transport.internal.Durations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +24,16 @@ import org.apache.logging.log4j.Logger;
  *       it to read) for {@link ServerConfig#writeTimeout()}.
  * </ul>
  *
- * <p>It sits just after the byte counter at the head of the pipeline, so it sees every read batch, every flush and
- * every change of writability whatever the server's handler does. Reads and flushes only note the time, once per
- * batch (a flush while the batch ends takes the batch's time: one clock read, not two, per echoed batch); one timer per
- * connection is armed for the nearest deadline and re-armed when it fires early, so a busy connection costs a {@code
- * System.nanoTime()} per batch and a timer event per timeout period. The handler is its own
- * timer task, so that it costs each connection no object more.
+ * <p>It sits at the head of the pipeline (after TLS and the hex dump, when on), so it sees every read batch, every
+ * flush and every change of writability whatever the server's handler does. It is also that place's byte counter
+ * ({@link TrafficCounter}, which it counts through): one handler where there were two, so one pipeline context less
+ * for every connection and one handler less on every read and write. Reads and flushes only note the time, once per
+ * batch (a flush while the batch ends takes the batch's time: one clock read, not two, per echoed batch); one timer
+ * per connection is armed for the nearest deadline and re-armed when it fires early, so a busy connection costs a
+ * {@code System.nanoTime()} per batch and a timer event per timeout period. The handler is its own timer task, so that
+ * it costs each connection no object more. A new connection's first timer, the idle one, is armed by its server's
+ * {@link DeadlineStarts} within a second (or the idle timeout, if shorter) of the open, before the deadline: a
+ * connection that closes sooner, as most do under a stream of short connections, never has a timer.
  *
  * <p>While the server itself is not reading (backpressure, or a busy blocking handler), the idle and frame clocks
  * stand still: the peer cannot finish a frame the server does not read. The write clock runs on, since it is what
@@ -41,6 +46,14 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     private final long frameNanos;
     private final long writeNanos;
     private final GuardLog guards;
+    private final TrafficCounter counter;
+    private final DeadlineStarts starts;
+
+    /** Whether on its loop's list in {@link DeadlineStarts}, waiting for its idle timer; the list's links. */
+    boolean waiting;
+
+    ConnectionDeadlines previousWaiting;
+    ConnectionDeadlines nextWaiting;
 
     private ChannelHandlerContext ctx;
     private FrameProgress progress;
@@ -56,14 +69,26 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     private ScheduledFuture<?> timer;
     private long timerAt;
 
-    /** Deadlines as {@code config} sets them; the frame deadline only for framings with a decoder. */
-    ConnectionDeadlines(ServerConfig config, GuardLog guards) {
+    /**
+     * Deadlines as {@code config} sets them; the frame deadline only for framings with a decoder. {@code counter} is the
+     * head counter this handler stands in for; {@code starts} arms the idle timer, and is null if there is none.
+     */
+    ConnectionDeadlines(ServerConfig config, GuardLog guards, TrafficCounter counter, DeadlineStarts starts) {
         this.idleNanos = config.idleTimeout().toNanos();
         this.frameNanos = config.framing().kind() == Framing.Kind.RAW
                 ? 0
                 : config.frameTimeout().toNanos();
         this.writeNanos = config.writeTimeout().toNanos();
         this.guards = guards;
+        this.counter = counter;
+        this.starts = starts;
+    }
+
+    /** The server's deadline starts for {@code config}, or null when it has no idle timeout. */
+    static DeadlineStarts startsFor(ServerConfig config) {
+        return config.idleTimeout().isZero()
+                ? null
+                : new DeadlineStarts(config.idleTimeout().toNanos());
     }
 
     /** Whether {@code config} sets any deadline this handler would keep. */
@@ -94,12 +119,24 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
         started = true;
         lastActivity = System.nanoTime();
         if (idleNanos > 0) {
+            if (DeadlineStarts.defers(ctx.executor())) {
+                starts.add(ctx.executor(), this);
+            } else {
+                arm(lastActivity + idleNanos);
+            }
+        }
+    }
+
+    /** Called by {@link DeadlineStarts} on this connection's loop: arms the idle timer, if still open. */
+    void armIdle() {
+        if (ctx.channel().isOpen()) {
             arm(lastActivity + idleNanos);
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        counter.countRead(msg);
         if (frameNanos > 0 && msg instanceof ByteBuf data) {
             batchBytes += data.readableBytes();
         }
@@ -144,6 +181,18 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
             frameSince = now;
             arm(now + frameNanos);
         }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        counter.countWritten(msg);
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        counter.noteFailure(ctx, cause);
+        ctx.fireExceptionCaught(cause);
     }
 
     @Override
@@ -232,6 +281,9 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     }
 
     private void cancel() {
+        if (starts != null) {
+            starts.remove(ctx.executor(), this);
+        }
         if (timer != null) {
             timer.cancel(false);
             timer = null;

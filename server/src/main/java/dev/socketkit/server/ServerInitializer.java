@@ -40,6 +40,7 @@ final class ServerInitializer {
     private final ServerTls tls;
     private final HexDump hexDump;
     private final boolean deadlines;
+    private final DeadlineStarts deadlineStarts;
     private final long handshakeTimeoutMillis;
 
     /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
@@ -66,6 +67,7 @@ final class ServerInitializer {
         this.datagramFailures = new DatagramFailures(counters, config.listener(), guards);
         this.limit = new ConnectionLimit(config.maxConnections(), guards);
         this.deadlines = ConnectionDeadlines.anyIn(config);
+        this.deadlineStarts = ConnectionDeadlines.startsFor(config);
         this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
         this.handshakeTimeoutMillis = config.tlsHandshakeTimeout().toMillis();
     }
@@ -109,8 +111,8 @@ final class ServerInitializer {
     /**
      * Adds a stream connection's handlers, in order: the PROXY header's decoder and handler (when the server takes the
      * PROXY protocol; they leave once the header is in, which comes before any TLS), TLS (when on: the engine, with its
-     * handshake timeout, then {@link TlsEndOfInput}), hex dump (when asked for), byte counter (of decrypted bytes), deadlines (unless every timeout
-     * is off), frame codec, frame counter (one counter of both when the framing is raw and has no codec), message log
+     * handshake timeout, then {@link TlsEndOfInput}), hex dump (when asked for), byte counter (of decrypted bytes; the
+     * deadlines handler, which counts too, unless every timeout is off), frame codec, frame counter (one counter of both when the framing is raw and has no codec), message log
      * (DEBUG only), the server's handler, and the connection handler. The header's bytes are not counted: they are the
      * proxy's, not the client's.
      */
@@ -129,10 +131,9 @@ final class ServerInitializer {
             pipeline.addLast(hexDump);
         }
         boolean raw = config.framing().kind() == Framing.Kind.RAW;
-        pipeline.addLast(raw ? bytesAndFrames : bytes);
-        if (deadlines) {
-            pipeline.addLast(new ConnectionDeadlines(config, guards));
-        }
+        TrafficCounter head = raw ? bytesAndFrames : bytes;
+        // The deadlines handler counts in the counter's place: every handler costs each connection a context.
+        pipeline.addLast(deadlines ? new ConnectionDeadlines(config, guards, head, deadlineStarts) : head);
         if (!raw) {
             config.framing().addTo(pipeline);
             pipeline.addLast(frames);

@@ -12,8 +12,9 @@ import io.netty.channel.ChannelPromise;
  * frames, since a datagram pipeline has no codec; after the frame codec ({@link #frames}) it counts frames. Without a
  * codec (raw framing) one counter at the head ({@link #bytesAndFrames}) counts both, each read being a frame: every
  * handler in a pipeline costs each connection a context object, and raw echo is what load generators measure.
- * At the head it also marks the exceptions the socket fires, for {@link SocketFailures}. Sharable: it only adds to
- * the server's counters.
+ * At the head it also marks the exceptions the socket fires, for {@link SocketFailures}. Where a connection has
+ * deadlines, {@link ConnectionDeadlines} takes the head counter's place and counts through it, for the same reason.
+ * Sharable: it only adds to the server's counters.
  */
 @Sharable
 final class TrafficCounter extends ChannelDuplexHandler {
@@ -44,6 +45,24 @@ final class TrafficCounter extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        countRead(msg);
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        noteFailure(ctx, cause);
+        ctx.fireExceptionCaught(cause);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        countWritten(msg);
+        ctx.write(msg, promise);
+    }
+
+    /** Counts {@code msg}, read at this counter's place; {@link ConnectionDeadlines} counts through it too. */
+    void countRead(Object msg) {
         if (!atHead) {
             counters.framesIn.increment();
         } else if (msg instanceof ByteBuf data) {
@@ -55,19 +74,10 @@ final class TrafficCounter extends ChannelDuplexHandler {
             counters.bytesIn.add(data.readableBytes());
             counters.framesIn.increment();
         }
-        ctx.fireChannelRead(msg);
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (atHead) {
-            SocketFailures.markAtHead(ctx, cause);
-        }
-        ctx.fireExceptionCaught(cause);
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    /** Counts {@code msg}, written past this counter's place. */
+    void countWritten(Object msg) {
         if (!atHead) {
             counters.framesOut.increment();
         } else if (msg instanceof ByteBuf data) {
@@ -79,6 +89,12 @@ final class TrafficCounter extends ChannelDuplexHandler {
             counters.bytesOut.add(data.readableBytes());
             counters.framesOut.increment();
         }
-        ctx.write(msg, promise);
+    }
+
+    /** At the head, marks {@code cause} as the socket's, for {@link SocketFailures}. */
+    void noteFailure(ChannelHandlerContext ctx, Throwable cause) {
+        if (atHead) {
+            SocketFailures.markAtHead(ctx, cause);
+        }
     }
 }
