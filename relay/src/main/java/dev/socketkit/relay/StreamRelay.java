@@ -118,6 +118,7 @@ final class StreamRelay {
                         client.pipeline().addLast(splice.upstream);
                     }
                 });
+        Bootstraps.acceptInBatches(bootstrap, transport);
         if (Bootstraps.supportsHalfClosure(transport, kind)) {
             bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         } else {

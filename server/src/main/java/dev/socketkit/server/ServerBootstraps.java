@@ -17,8 +17,6 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.RecvByteBufAllocator;
-import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.UnixChannelOption;
@@ -38,9 +36,6 @@ import org.apache.logging.log4j.Logger;
 final class ServerBootstraps {
     private static final Logger LOG = LogManager.getLogger(Server.class);
 
-    /** Connections accepted per readiness event of a listening socket at most: Netty's default for server channels. */
-    static final int ACCEPTS_PER_EVENT = 16;
-
     private ServerBootstraps() {}
 
     static ServerBootstrap stream(
@@ -57,9 +52,7 @@ final class ServerBootstraps {
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
                 .handler(new AcceptGuard(config.endpoint(), initializer.guards, connections::size))
                 .childHandler(initializer.connections(connections));
-        if (transport == Transport.EPOLL) {
-            bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, acceptBatches());
-        }
+        Bootstraps.acceptInBatches(bootstrap, transport);
         if (Bootstraps.supportsHalfClosure(transport, kind)) {
             // Half-closure keeps the connection writable after the peer's EOF, so replies still go out.
             bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -71,20 +64,6 @@ final class ServerBootstraps {
                     kind.scheme());
         }
         return Bootstraps.applyServerOptions(bootstrap, config.socketOptions());
-    }
-
-    /**
-     * How an epoll listening socket accepts: up to {@value #ACCEPTS_PER_EVENT} connections each time it is ready, until
-     * {@code accept} finds none. Netty 4.2.18's epoll server channel takes one per readiness event whatever its
-     * allocator's limit (it reads "maybe more" as "the last read filled what it attempted", and an accept attempts 1
-     * and returns a descriptor), so a burst of N connections costs N returns to {@code epoll_wait}, each with the
-     * event loop's own round of tasks and timers. NIO's acceptor already takes up to 16; the C floor takes all.
-     */
-    static RecvByteBufAllocator acceptBatches() {
-        ServerChannelRecvByteBufAllocator accepts = new ServerChannelRecvByteBufAllocator();
-        accepts.maxMessagesPerRead(ACCEPTS_PER_EVENT);
-        accepts.respectMaybeMoreData(false); // accept until EAGAIN (or the limit), as the floor does
-        return accepts;
     }
 
     static Bootstrap datagram(
