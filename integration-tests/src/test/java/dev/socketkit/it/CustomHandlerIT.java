@@ -345,6 +345,40 @@ class CustomHandlerIT {
         }
     }
 
+    /**
+     * A datagram socket reads up to 64 datagrams per readiness event (one each, as before, cost a wake-up, a read and a
+     * send per datagram), and hands each small datagram over in a buffer of its own size: the 64 KiB it was read into
+     * goes back to the allocator at once, rather than waiting with the datagram until it is answered.
+     */
+    @TransportAndDatagramKindTest
+    void datagramSocketsReadSixtyFourPerBatchIntoRightSizedBuffers(Transport transport, SocketKind kind) {
+        Transports.assumeCarries(transport, kind);
+        HandlerFactory reportReads = () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                AddressedEnvelope<ByteBuf, SocketAddress> datagram = (AddressedEnvelope<ByteBuf, SocketAddress>) msg;
+                ByteBuf data = datagram.content();
+                RecvByteBufAllocator allocator = ctx.channel().config().getRecvByteBufAllocator();
+                ByteBuf held = data; // what the datagram holds: epoll's UDP datagrams are slices of a read buffer
+                while (held.unwrap() != null) {
+                    held = held.unwrap();
+                }
+                String report = "reads " + ((MaxMessagesRecvByteBufAllocator) allocator).maxMessagesPerRead() + ", "
+                        + data.readableBytes() + " bytes holding a buffer of " + held.capacity();
+                SocketAddress sender = datagram.sender();
+                datagram.release();
+                ctx.writeAndFlush(new DefaultAddressedEnvelope<>(ByteBufUtil.writeAscii(ctx.alloc(), report), sender));
+            }
+        };
+        ServerConfig config =
+                ServerConfig.defaults().withEndpoint(Endpoints.of(kind, dir)).withHandler(reportReads);
+        try (Server server = Transports.start(transport, config);
+                Client client = Client.connect(clientOf(server, transport))) {
+            assertEquals("reads 64, 5 bytes holding a buffer of 5", client.request("hello"));
+        }
+    }
+
     @TransportTest
     void failingBlockingDatagramHandlerLeavesTheSocketServing(Transport transport) throws Exception {
         BlockingHandler handler = request -> {

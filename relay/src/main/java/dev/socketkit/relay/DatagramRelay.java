@@ -5,6 +5,7 @@ import dev.socketkit.transport.SocketKind;
 import dev.socketkit.transport.Transport;
 import dev.socketkit.transport.internal.Bootstraps;
 import dev.socketkit.transport.internal.DatagramLimits;
+import dev.socketkit.transport.internal.DatagramReads;
 import dev.socketkit.transport.internal.DirectDatagrams;
 import dev.socketkit.transport.internal.Failures;
 import dev.socketkit.transport.internal.HexDump;
@@ -52,8 +53,12 @@ import org.apache.logging.log4j.Logger;
  */
 final class DatagramRelay {
     private static final Logger LOG = LogManager.getLogger(Relay.class);
-    /** Datagrams a session holds while its upstream socket is being bound; more are dropped. */
-    private static final int PENDING_LIMIT = 64;
+    /**
+     * Datagrams a session holds while its upstream socket is being bound; more are dropped. The bind completes after the
+     * read batch that opened the session, so this holds a whole batch and a duplicate of each (the duplicate fault);
+     * each small one holds its own size ({@link DatagramReads#RIGHT_SIZE}), not its read buffer.
+     */
+    private static final int PENDING_LIMIT = 2 * DatagramReads.READS_PER_BATCH;
 
     private final RelayConfig config;
     private final Transport transport;
@@ -83,15 +88,20 @@ final class DatagramRelay {
         return datagramBootstrap(kind).group(group).handler(tapped(new Listener()));
     }
 
-    /** {@code handler}, behind {@code --hexdump}'s wiretap when there is one, so every datagram either way is dumped. */
+    /**
+     * {@code handler}, behind {@code --hexdump}'s wiretap when there is one, so every datagram either way is dumped, and
+     * first {@link DatagramReads#RIGHT_SIZE}: a datagram held (a session still binding, a fault's delay) holds its own
+     * size, not the read buffer's.
+     */
     private ChannelHandler tapped(ChannelHandler handler) {
-        if (hexDump == null) {
-            return handler;
-        }
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(hexDump, handler);
+                channel.pipeline().addLast(DatagramReads.RIGHT_SIZE);
+                if (hexDump != null) {
+                    channel.pipeline().addLast(hexDump);
+                }
+                channel.pipeline().addLast(handler);
             }
         };
     }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -82,7 +83,7 @@ final class DatagramGuard extends ChannelDuplexHandler {
             Guard refused;
             if (bytes > maxAnswer(recipient)) {
                 refused = Guard.DATAGRAM_TOO_LARGE;
-            } else if (!ctx.channel().isWritable()) {
+            } else if (!writable(ctx)) {
                 refused = Guard.DATAGRAM_SOCKET_FULL;
             } else {
                 refused = sources.mayAnswer(recipient, bytes);
@@ -102,8 +103,27 @@ final class DatagramGuard extends ChannelDuplexHandler {
                 sendEmpty(ctx, peer, msg, promise);
                 return;
             }
+            if (recipient instanceof InetSocketAddress peer && !(msg instanceof DatagramPacket)) {
+                // A handler's plain envelope, as a packet: epoll sends a batch of packets in one sendmmsg (an envelope
+                // goes alone, in a sendto of its own), and the water marks count a packet's bytes (an envelope,
+                // which is no ByteBufHolder, counts 8). The envelope's only resource is its content, which moves.
+                msg = new DatagramPacket(data, peer);
+            }
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * Whether the socket takes another answer. Past the high water mark the batch's answers so far are flushed first:
+     * a batch of large answers can pass the mark before the end of the batch flushes it, and only what the socket's
+     * buffer then refuses is a full socket. What waits unflushed stays within the marks.
+     */
+    private static boolean writable(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            return true;
+        }
+        ctx.flush();
+        return ctx.channel().isWritable();
     }
 
     /**

@@ -82,8 +82,8 @@ final class ServerBootstraps {
             bootstrap.channel(transport.channelClass(kind));
         }
         bootstrap
-                // Answers that find the socket full are dropped (DatagramGuard), never queued without bound; the
-                // marks leave room for a batch of the largest answers, so a batch is not cut before it is flushed.
+                // Answers that find the socket full are dropped (DatagramGuard), never queued without bound: what
+                // waits unflushed stays within the marks, as a batch that passes the high one is flushed at once.
                 .option(
                         ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(

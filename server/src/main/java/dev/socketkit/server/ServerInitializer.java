@@ -2,6 +2,7 @@ package dev.socketkit.server;
 
 import dev.socketkit.codec.Framing;
 import dev.socketkit.transport.Endpoint;
+import dev.socketkit.transport.internal.DatagramReads;
 import dev.socketkit.transport.internal.HexDump;
 import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.TlsEndOfInput;
@@ -95,8 +96,10 @@ final class ServerInitializer {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelPipeline pipeline = ch.pipeline();
+                // First: a small datagram leaves its 64 KiB read buffer before anything can hold it.
+                pipeline.addLast(DatagramReads.RIGHT_SIZE);
                 if (hexDump != null) {
-                    pipeline.addLast(hexDump); // first: a datagram the guard drops was still received
+                    pipeline.addLast(hexDump); // before the guard: a datagram the guard drops was still received
                 }
                 pipeline.addLast(bytes, new DatagramGuard(config, guards, counters));
                 if (LOG.isDebugEnabled()) {

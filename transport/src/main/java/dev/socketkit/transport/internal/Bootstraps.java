@@ -10,7 +10,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
@@ -142,15 +141,16 @@ public final class Bootstraps {
     }
 
     /**
-     * Reads each datagram into exactly {@code readSize} bytes. Netty's default reads 2,048 bytes and truncates
-     * silently; a size chosen here takes a datagram whole, or cuts it exactly as {@code recvfrom(readSize)} would.
+     * Reads each datagram into exactly {@code readSize} bytes, a batch of {@value DatagramReads#READS_PER_BATCH} at most
+     * each time the socket is ready ({@link DatagramReads}). Netty's default reads 2,048 bytes and truncates silently; a
+     * size chosen here takes a datagram whole, or cuts it exactly as {@code recvfrom(readSize)} would.
      *
      * @param bootstrap a datagram bootstrap
      * @param readSize bytes per read, at least 1
      * @return {@code bootstrap}
      */
     public static Bootstrap datagramReads(Bootstrap bootstrap, int readSize) {
-        return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readSize));
+        return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, DatagramReads.allocator(readSize));
     }
 
     /**
