@@ -273,7 +273,15 @@ final class SendCommand implements Callable<Integer> {
 
         void print(boolean oneFramePerLine) {
             CompletableFuture<byte[]> next = client.receiveAsync();
-            while (!done()) {
+            while (true) {
+                // Before done(): stdin that failed before the first look (a line over the limit, read at once from a
+                // file) has sent nothing, so nothing is expected, and done() alone would read that as success.
+                if (pump != null && pump.finished().isCompletedExceptionally()) {
+                    failPump();
+                }
+                if (done()) {
+                    return;
+                }
                 boolean pumping = pump != null && !pump.finished().isDone();
                 CompletableFuture<?> wake = pumping ? CompletableFuture.anyOf(next, pump.finished()) : next;
                 if (!awaitActivity(wake)) {
