@@ -250,7 +250,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     /** Receives and prints replies until the exchange is over, and decides whether it ended well. */
-    private final class Replies {
+    final class Replies {
         private final Client client;
         private final Endpoint endpoint;
         private final Optional<Duration> idle;
