@@ -106,8 +106,9 @@ final class DatagramGuard extends ChannelDuplexHandler {
             if (recipient instanceof InetSocketAddress peer && !(msg instanceof DatagramPacket)) {
                 // A handler's plain envelope, as a packet: epoll sends a batch of packets in one sendmmsg (an envelope
                 // goes alone, in a sendto of its own), and the water marks count a packet's bytes (an envelope,
-                // which is no ByteBufHolder, counts 8). The envelope's only resource is its content, which moves.
-                msg = new DatagramPacket(data, peer);
+                // which is no ByteBufHolder, counts 8). The envelope's only resource is its content, which moves;
+                // a source address the handler chose goes with it.
+                msg = new DatagramPacket(data, peer, answer.sender() instanceof InetSocketAddress from ? from : null);
             }
         }
         ctx.write(msg, promise);
