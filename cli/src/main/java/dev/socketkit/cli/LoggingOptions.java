@@ -23,7 +23,10 @@ final class LoggingOptions {
     @Option(names = "--debug", description = "Show stack traces with errors.")
     boolean debug;
 
-    /** Sets the Log4j properties that log4j2.properties reads; must run before any logger is created. */
+    /**
+     * Sets the Log4j properties that log4j2.properties reads, and picks {@link StderrLogging} to write the lines unless
+     * the user picked a provider; must run before any logger is created.
+     */
     void apply() {
         if (verbose && quiet) {
             throw new UsageException("-v and -q contradict each other; give one");
@@ -31,6 +34,7 @@ final class LoggingOptions {
         System.setProperty("socketkit.log.level", verbose ? "debug" : quiet ? "warn" : "info");
         System.setProperty("socketkit.log.netty", debug ? "info" : "warn");
         System.setProperty("socketkit.log.stacktraces", debug ? "full" : "none");
+        Main.setUnlessSet("log4j.provider", StderrLogging.class.getName());
     }
 
     /**

@@ -103,6 +103,57 @@ class StartupIT {
         assertTrue(asked.contains("io.netty.buffer.AdaptivePoolingAllocator"), "the user's allocator choice was lost");
     }
 
+    /**
+     * Runs {@code serve echo tcp://127.0.0.1:0 ARGS} with the class-loading log on until a client has been served and
+     * logged, stops it with SIGTERM, and returns its stderr and the names of the classes it loaded.
+     */
+    private ServeRun serveLoading(String... args) throws Exception {
+        Path log = Files.createTempFile(dir, "serve-classes-", ".log");
+        List<String> command = new ArrayList<>(List.of("serve", "echo", "tcp://127.0.0.1:0"));
+        command.addAll(List.of(args));
+        List<String> options = List.of("-Xlog:disable", "-Xlog:class+load=info:file=" + log);
+        try (SocketKitProcess serve = SocketKitProcess.startWithJvmOptions(options, command.toArray(String[]::new))) {
+            String endpoint = serve.awaitListening(SocketKitProcess.START_TIMEOUT);
+            try (SocketKitProcess send = SocketKitProcess.start("send", endpoint, "hi")) {
+                assertEquals(SocketKitProcess.EXIT_OK, send.awaitExit(SocketKitProcess.EXIT_TIMEOUT), send::toString);
+            }
+            serve.awaitStderrLine(line -> line.contains("connected"), SocketKitProcess.START_TIMEOUT);
+            serve.sigterm();
+            assertEquals(SocketKitProcess.EXIT_OK, serve.awaitExit(SocketKitProcess.EXIT_TIMEOUT), serve::toString);
+            List<String> classes = Files.readAllLines(log).stream()
+                    .map(line -> line.replaceFirst("^.*\\[class,load\\] (\\S+).*$", "$1"))
+                    .toList();
+            return new ServeRun(serve.stderr(), classes);
+        }
+    }
+
+    private record ServeRun(List<String> stderr, List<String> classes) {
+        /**
+         * Whether Log4j Core ran: made its logging context. The Log4j API's look-up of providers loads a few of its
+         * classes in any case, to ask Core's provider its priority.
+         */
+        boolean core() {
+            return classes.contains("org.apache.logging.log4j.core.LoggerContext");
+        }
+    }
+
+    @Test
+    void serveWritesItsTextLinesWithoutLog4jCore() throws Exception {
+        ServeRun text = serveLoading();
+        assertFalse(text.core(), "Log4j Core was loaded for text lines");
+        assertTrue(
+                text.stderr().stream()
+                        .anyMatch(line ->
+                                line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  connected /127\\.0\\.0\\.1:\\d+")),
+                () -> "no 'HH:mm:ss.SSS INFO  connected ADDRESS' line in " + text.stderr());
+
+        ServeRun json = serveLoading("--log-format", "json");
+        assertTrue(json.core(), "--log-format json needs Log4j Core's JSON layout");
+        assertTrue(
+                json.stderr().stream().anyMatch(line -> line.startsWith("{") && line.contains("connected")),
+                () -> "no JSON line in " + json.stderr());
+    }
+
     @Test
     void theClassArchiveHoldsPicocli() throws Exception {
         Path archive = dir.resolve("send.jsa");
