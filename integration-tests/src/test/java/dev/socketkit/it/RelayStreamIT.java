@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.socketkit.junit.TestCertificates;
 import dev.socketkit.relay.Fault;
@@ -113,11 +112,6 @@ class RelayStreamIT {
         assumeCarries(transport, pair);
         Transports.assumeHalfClosure(transport, pair.listen);
         Transports.assumeHalfClosure(transport, pair.target);
-        assumeTrue(
-                transport != Transport.EPOLL || pair.listen != SocketKind.UNIX,
-                "known defect: Netty 4.2.18's epoll removes a socket from epoll once it waits for nothing (after the"
-                        + " peer's FIN, with nothing to write) and then fails the next write that must wait"
-                        + " (epoll_ctl MOD: ENOENT), so a Unix client that half-closes loses the end of its answer");
         byte[] sent = Text.random(1 << 20, 0x5eed_0065L);
         try (Server echo = echo(transport, pair);
                 Relay relay = relay(transport, pair, echo.endpoint());

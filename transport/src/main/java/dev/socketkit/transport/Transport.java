@@ -9,7 +9,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -64,11 +63,14 @@ public enum Transport {
                     NioServerDomainSocketChannel.class,
                     NioDomainSocketChannel.class,
                     null)),
-    /** Linux epoll: every socket kind. */
+    /**
+     * Linux epoll: every socket kind. Its event loop re-arms a socket that Netty 4.2.18 took out of epoll once it
+     * waited for nothing, so that a write after the peer's FIN can still wait for room (see {@code EpollRearm}).
+     */
     EPOLL(
             Epoll::isAvailable,
             () -> Optional.ofNullable(Epoll.unavailabilityCause()),
-            EpollIoHandler::newFactory,
+            EpollRearm::newFactory,
             new Channels(
                     EpollServerSocketChannel.class,
                     EpollSocketChannel.class,
