@@ -233,6 +233,11 @@ public final class Relay implements AutoCloseable {
         return config;
     }
 
+    /** {@return the listening channel, for tests that hold its event loop or watch its accepts} */
+    Channel listeningChannel() {
+        return channel;
+    }
+
     /** {@return a snapshot of the relay's counters} */
     public RelayStats stats() {
         return counters.snapshot();

@@ -94,9 +94,6 @@ final class StreamRelay {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
-                        if (!admit(client)) {
-                            return;
-                        }
                         Splice splice = new Splice(client.attr(NUMBER).get(), client);
                         if (!config.idleTimeout().isZero()) {
                             // On the client's side: its reads, and writes it has taken; closing it closes the target.
@@ -148,26 +145,27 @@ final class StreamRelay {
     }
 
     /**
-     * Takes a place for {@code client} under {@link RelayConfig#maxConnections()}, given back when it closes; or closes it
-     * at once, before anything is connected to the target for it, counted and logged (a line a second at most).
+     * On the listening channel, in accept order: takes a place for {@code client} under {@link
+     * RelayConfig#maxConnections()} and hands it on to be registered, the place given back when it closes or fails to
+     * be registered; or closes it at once, before anything is connected to the target for it, counted and logged (a line
+     * a second at most).
      */
-    private boolean admit(Channel client) {
-        if (cap.tryTake()) {
-            client.closeFuture().addListener(closed -> cap.release());
-            return true;
+    private void admit(ChannelHandlerContext ctx, Channel client) {
+        if (cap.admit(ctx, client)) {
+            return;
         }
         counters.connectionsRefused.increment();
         String more = refusedWarnings.admit();
         if (more != null) {
             LOG.warn("{}{}", cap.refusal(client.remoteAddress()), more);
         }
-        client.close();
-        return false;
+        ConnectionCap.refuse(client);
     }
 
     /**
-     * On the listening channel: gives each accepted connection its ordinal before the acceptor hands it to its event
-     * loop, and pauses accepting for a second when an accept fails ({@link AcceptPause}), in one WARN line a second.
+     * On the listening channel: gives each accepted connection its ordinal and admits or refuses it ({@link #admit})
+     * before the acceptor hands it to its event loop, and pauses accepting for a second when an accept fails ({@link
+     * AcceptPause}), in one WARN line a second.
      */
     private final class Numbering extends AcceptPause {
         private final LogThrottle acceptWarnings = new LogThrottle();
@@ -180,8 +178,10 @@ final class StreamRelay {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Channel child) {
                 child.attr(NUMBER).set(counters.connections.incrementAndGet());
+                admit(ctx, child);
+            } else {
+                ctx.fireChannelRead(msg);
             }
-            ctx.fireChannelRead(msg);
         }
 
         @Override

@@ -68,13 +68,15 @@ class RelayConnectionLimitTest {
         assertThrows(IllegalArgumentException.class, () -> config.withMaxConnections(RelayConfig.MAX_CONNECTIONS + 1));
     }
 
-    private static Socket connect(Relay relay) throws IOException {
+    /** A client of {@code relay}, whose reads give up after 10 s. */
+    static Socket connect(Relay relay) throws IOException {
         Socket socket = new Socket("127.0.0.1", relay.endpoint().port());
         socket.setSoTimeout(10_000);
         return socket;
     }
 
-    private static String echo(Socket socket, String text) throws IOException {
+    /** Sends {@code text} and reads as many bytes back. */
+    static String echo(Socket socket, String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(US_ASCII));
         return new String(socket.getInputStream().readNBytes(text.length()), US_ASCII);
     }

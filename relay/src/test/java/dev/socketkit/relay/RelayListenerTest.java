@@ -138,7 +138,11 @@ class RelayListenerTest {
                 Relay relay = Relay.start(RelayConfig.of(Endpoint.udp("127.0.0.1", 0), echo.endpoint())
                         .withFaults(Fault.drop(0.5).withDirection(Direction.UPSTREAM))
                         .withSeed(3)
-                        .withSessionIdleTimeout(Duration.ofMillis(300))
+                        // The session must outlast any pause in the traffic: the sender's between two datagrams, the
+                        // echo's before an answer. At 300 ms a loaded machine's pause ended it midway (once in six runs
+                        // under a load average of 15; a 350 ms pause in the sender does it at will), so its totals
+                        // were the first half's and a second session took the rest.
+                        .withSessionIdleTimeout(Duration.ofSeconds(2))
                         .withListener(events));
                 DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             client.connect(relay.endpoint().inetSocketAddress());

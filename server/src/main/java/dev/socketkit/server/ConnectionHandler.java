@@ -53,19 +53,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Counts, remembers and announces the connection as soon as it is registered (once {@code limit} has admitted it), before any handler runs, so that the
+     * Counts, remembers and announces the connection as soon as it is registered (once {@link ConnectionLimit} has
+     * admitted it, on the listening channel, which gives its place back), before any handler runs, so that the
      * counts and hooks do not depend on what the server's handler passes on. One close listener undoes it all: this
      * runs for every accepted connection, so it stays lean (log arguments are built only when the level is on). On a
      * server that takes the PROXY protocol the client is not known yet: {@code announceNow} is false, and {@link
      * ProxyHeaderHandler} announces the connection once its header is in.
      */
-    void opened(Channel channel, Set<Channel> connections, ConnectionLimit limit, boolean announceNow) {
+    void opened(Channel channel, Set<Channel> connections, boolean announceNow) {
         connections.add(channel);
         counters.accepted.increment();
         // Before the listener's hook: should the hook throw, the channel is closed and must still be forgotten.
         channel.closeFuture().addListener(f -> {
             connections.remove(channel);
-            limit.closed();
             if (LOG.isDebugEnabled()) {
                 LOG.debug("closed {}", Peers.describe(channel));
             }

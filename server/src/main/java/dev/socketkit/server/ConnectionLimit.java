@@ -2,15 +2,16 @@ package dev.socketkit.server;
 
 import dev.socketkit.transport.internal.ConnectionCap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
  * Keeps at most {@link ServerConfig#maxConnections()} stream connections open. One more is closed as soon as it is
  * accepted, counted and logged as {@link Guard#CONNECTION_LIMIT}: left in the listen backlog it would wait for a
- * place that may never come, and the peer would learn nothing. Exact across event loops ({@link ConnectionCap}): a
- * place is given back through {@link #closed}, from the one close listener {@link ConnectionHandler#opened} gives each
- * connection (a second listener would cost every connection a listener array).
+ * place that may never come, and the peer would learn nothing. Decided on the listening channel ({@link AcceptGuard}),
+ * in accept order, and exact across event loops ({@link ConnectionCap}); a place is given back when its connection
+ * closes or fails to be registered.
  */
 final class ConnectionLimit {
     private static final Logger LOG = LogManager.getLogger(Server.class);
@@ -24,24 +25,17 @@ final class ConnectionLimit {
     }
 
     /**
-     * Takes a place for {@code channel}, or refuses it: closes it and says so.
-     *
-     * @return whether the connection may be served
+     * On the listening channel, for a connection just accepted: takes a place for {@code child} and hands it on to be
+     * registered, or refuses it: closes it and says so.
      */
-    boolean admit(Channel channel) {
-        if (cap.tryTake()) {
-            return true;
+    void admit(ChannelHandlerContext ctx, Channel child) {
+        if (cap.admit(ctx, child)) {
+            return;
         }
         String more = guards.acted(Guard.CONNECTION_LIMIT);
         if (more != null) {
-            LOG.warn("{}{}", cap.refusal(Peers.describe(channel)), more);
+            LOG.warn("{}{}", cap.refusal(Peers.describe(child)), more);
         }
-        channel.close();
-        return false;
-    }
-
-    /** A connection {@link #admit} let in has closed: its place is free. */
-    void closed() {
-        cap.release();
+        ConnectionCap.refuse(child);
     }
 }

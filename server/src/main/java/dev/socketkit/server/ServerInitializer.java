@@ -74,17 +74,14 @@ final class ServerInitializer {
     }
 
     /**
-     * The child handler of a stream server: admits, counts and remembers each accepted connection in {@code
-     * connections}, then builds its pipeline ({@link #addStreamHandlers}).
+     * The child handler of a stream server: counts and remembers each connection the listening channel admitted
+     * ({@link AcceptGuard}) in {@code connections}, then builds its pipeline ({@link #addStreamHandlers}).
      */
     ChannelInitializer<Channel> connections(Set<Channel> connections) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (!limit.admit(ch)) {
-                    return;
-                }
-                connection.opened(ch, connections, limit, !config.proxyProtocol());
+                connection.opened(ch, connections, !config.proxyProtocol());
                 addStreamHandlers(ch.pipeline());
             }
         };
