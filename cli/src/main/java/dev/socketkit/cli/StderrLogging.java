@@ -202,6 +202,9 @@ public final class StderrLogging extends Provider {
             return level;
         }
 
+        // The Log4j API asks the same question through one overload per message shape and parameter count (up to ten,
+        // so that a call with few parameters makes no array): each answers by the level alone.
+
         @Override
         public boolean isEnabled(Level level, Marker marker, Message message, Throwable thrown) {
             return enabled(level);
