@@ -13,6 +13,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -43,6 +44,8 @@ final class ServerInitializer {
     private final boolean deadlines;
     private final DeadlineStarts deadlineStarts;
     private final long handshakeTimeoutMillis;
+    /** Connections numbered for the listener, when there is one ({@link ConnectionTotals}); else null. */
+    private final AtomicLong numbers;
 
     /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
     ServerInitializer(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
@@ -71,6 +74,7 @@ final class ServerInitializer {
         this.deadlineStarts = ConnectionDeadlines.startsFor(config);
         this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
         this.handshakeTimeoutMillis = config.tlsHandshakeTimeout().toMillis();
+        this.numbers = config.listener() == ServerListener.NONE ? null : new AtomicLong();
     }
 
     /**
@@ -81,11 +85,18 @@ final class ServerInitializer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                ConnectionTotals totals = numbers == null
+                        ? null
+                        : new ConnectionTotals(numbers.incrementAndGet(), config.proxyProtocol());
                 if (!limit.admit(ch)) {
+                    if (totals != null) {
+                        config.listener()
+                                .connectionClosed(totals.number, 0, 0, ConnectionTotals.end(Guard.CONNECTION_LIMIT));
+                    }
                     return;
                 }
-                connection.opened(ch, connections, limit, !config.proxyProtocol());
-                addStreamHandlers(ch.pipeline());
+                connection.opened(ch, connections, limit, !config.proxyProtocol(), totals);
+                addStreamHandlers(ch.pipeline(), totals);
             }
         };
     }
@@ -120,6 +131,11 @@ final class ServerInitializer {
      * proxy's, not the client's.
      */
     void addStreamHandlers(ChannelPipeline pipeline) {
+        addStreamHandlers(pipeline, null);
+    }
+
+    /** As above, with the connection's own {@code totals} (null for none) just after the byte counter. */
+    void addStreamHandlers(ChannelPipeline pipeline, ConnectionTotals totals) {
         if (config.proxyProtocol()) {
             ProxyHeaderHandler.addTo(pipeline, config, guards, connection);
         }
@@ -137,6 +153,9 @@ final class ServerInitializer {
         TrafficCounter head = raw ? bytesAndFrames : bytes;
         // The deadlines handler counts in the counter's place: every handler costs each connection a context.
         pipeline.addLast(deadlines ? new ConnectionDeadlines(config, guards, head, deadlineStarts) : head);
+        if (totals != null) {
+            pipeline.addLast(totals);
+        }
         if (!raw) {
             config.framing().addTo(pipeline);
             pipeline.addLast(frames);
