@@ -3,10 +3,13 @@ package dev.socketkit.cli;
 import dev.socketkit.relay.Direction;
 import dev.socketkit.relay.Fault;
 import dev.socketkit.relay.RelayListener;
+import dev.socketkit.server.ServerListener;
+import dev.socketkit.server.ServerStats;
 import dev.socketkit.transport.internal.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -29,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 
 /**
- * {@code --events}: the relay's events as one JSON object a line. The relay calls it on its event loops, which must
- * never wait on a file or a pipe, so each line goes to a bounded queue that a thread of its own writes and flushes;
+ * {@code --events}: the relay's and serve's events as one JSON object a line, the one home of their names and keys.
+ * The relay calls it as its {@link RelayListener}, a server through {@link #forServer()}; both on their event loops,
+ * which must never wait on a file or a pipe, so each line goes to a bounded queue that a thread of its own writes and flushes;
  * when the queue is full (the file or pipe stalls) the event is dropped and counted, and a {@code dropped} line with
  * the count follows once the writer catches up. Traffic never waits for the log.
  */
@@ -55,6 +59,33 @@ final class EventLog implements RelayListener, AutoCloseable {
         this.where = where;
         this.writer = new Thread(this::write, "socketkit-events");
         writer.setDaemon(true);
+    }
+
+    /** {@code --events}'s label, and what its description says of the file in both commands. */
+    static final String LABEL = "FILE|-";
+
+    /** The end of {@code --events}'s description, the same in both commands. */
+    static final String FILE_BEHAVIOUR = " to FILE (appended; created readable by its owner only) or, with -, to stdout"
+            + " after the listening line. A file or pipe that does not keep up loses events (counted in a 'dropped'"
+            + " line), never slows the traffic.";
+
+    /**
+     * {@code --events VALUE}: null without it, stdout for {@code -}, else the file, opened here (so, by the caller,
+     * before anything is bound).
+     *
+     * @throws UsageException for an empty name, or a file that cannot be opened for appending
+     */
+    static EventLog open(String value, PrintWriter stdout) {
+        if (value == null) {
+            return null;
+        }
+        if (value.equals("-")) {
+            return toStdout(stdout);
+        }
+        if (value.isBlank()) {
+            throw new UsageException("--events '' names no file; accepted: a file to append to, or - for stdout");
+        }
+        return toFile(Path.of(value));
     }
 
     /** Events to stdout, after the listening line: {@link #start()} is called once that is written. */
@@ -110,7 +141,7 @@ final class EventLog implements RelayListener, AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LogManager.getLogger(RelayCommand.class).warn("--events: cannot write to {}: {}", where, e.toString());
+            LogManager.getLogger(EventLog.class).warn("--events: cannot write to {}: {}", where, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -129,8 +160,7 @@ final class EventLog implements RelayListener, AutoCloseable {
         }
         long lost = droppedInAll + dropped.get();
         if (lost > 0) {
-            LogManager.getLogger(RelayCommand.class)
-                    .warn("--events: {} events dropped: {} did not keep up", lost, where);
+            LogManager.getLogger(EventLog.class).warn("--events: {} events dropped: {} did not keep up", lost, where);
         }
         if (!writer.isAlive() && !where.equals("stdout")) {
             try {
@@ -165,20 +195,70 @@ final class EventLog implements RelayListener, AutoCloseable {
 
     @Override
     public void connectionOpened(long number, SocketAddress client, SocketAddress target) {
-        Map<String, Object> fields = fields("open");
-        fields.put("conn", number);
-        fields.put("client", address(client));
-        fields.put("target", address(target));
-        emit(fields);
+        opened(number, client, "target", target);
     }
 
     @Override
     public void connectionClosed(long number, long bytesUpstream, long bytesDownstream, String end) {
+        closed(number, bytesUpstream, bytesDownstream, end);
+    }
+
+    /** A stream connection {@code number} opened, from {@code client}, to the relay's target or the server. */
+    private void opened(long number, SocketAddress client, String otherEnd, SocketAddress other) {
+        Map<String, Object> fields = fields("open");
+        fields.put("conn", number);
+        fields.put("client", address(client));
+        fields.put(otherEnd, address(other));
+        emit(fields);
+    }
+
+    /** Stream connection {@code number} ended: {@code up}, the bytes from the client; {@code down}, to it. */
+    private void closed(long number, long up, long down, String end) {
         Map<String, Object> fields = fields("close");
         fields.put("conn", number);
-        fields.put("up", bytesUpstream);
-        fields.put("down", bytesDownstream);
+        fields.put("up", up);
+        fields.put("down", down);
         fields.put("end", end);
+        emit(fields);
+    }
+
+    /**
+     * {@code serve --events}: a server's stream connections as the relay's ({@code open}, with the server's address of
+     * it as {@code server}, and {@code close}); a datagram server has none, and only its {@link #stopped} line.
+     */
+    ServerListener forServer() {
+        return new ServerListener() {
+            @Override
+            public void connectionOpened(long number, SocketAddress peer, SocketAddress local) {
+                opened(number, peer, "server", local);
+            }
+
+            @Override
+            public void connectionClosed(long number, long bytesIn, long bytesOut, String end) {
+                closed(number, bytesIn, bytesOut, end);
+            }
+        };
+    }
+
+    /**
+     * {@code serve}'s last line, once the server has stopped: its totals. A stream server's connections served (not those
+     * refused over its limit), bytes from and to its clients; a datagram server's datagrams from and to them, their bytes (the keys of the relay's
+     * {@code session_close}), and those its guards dropped. Not a line a datagram, nor a source: a spoofed flood would
+     * make the log as large as the flood, and the queue would drop the lines that matter.
+     */
+    void stopped(ServerStats stats, boolean datagram) {
+        Map<String, Object> fields = fields("stopped");
+        if (datagram) {
+            fields.put("up", stats.framesIn());
+            fields.put("down", stats.framesOut());
+            fields.put("up_bytes", stats.bytesIn());
+            fields.put("down_bytes", stats.bytesOut());
+            fields.put("dropped", stats.droppedDatagrams());
+        } else {
+            fields.put("conns", stats.acceptedConnections());
+            fields.put("up", stats.bytesIn());
+            fields.put("down", stats.bytesOut());
+        }
         emit(fields);
     }
 

@@ -157,11 +157,9 @@ final class RelayCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            paramLabel = "FILE|-",
+            paramLabel = EventLog.LABEL,
             description = "Write one JSON object a line for every connection and datagram session opened and closed,"
-                    + " and every fault that starts to apply to one, to FILE (appended; created readable by its owner"
-                    + " only) or, with -, to stdout after the listening line. A file or pipe that does not keep up"
-                    + " loses events (counted in a 'dropped' line), never slows the traffic.")
+                    + " and every fault that starts to apply to one," + EventLog.FILE_BEHAVIOUR)
     String events;
 
     // --tls, --cert, --key, --client-ca, --alpn, --tls-engine, --tls-handshake-timeout: TLS toward the clients.
@@ -195,7 +193,7 @@ final class RelayCommand implements Callable<Integer> {
         }
         InetSocketAddress apiAddress = api.given() ? api.address(null) : null; // checked before the file is made
         PrintWriter out = spec.commandLine().getOut();
-        EventLog eventLog = eventLog(out);
+        EventLog eventLog = EventLog.open(events, out); // before anything is bound
         if (eventLog != null) {
             config = config.withListener(eventLog);
         }
@@ -285,20 +283,6 @@ final class RelayCommand implements Callable<Integer> {
             return ExitCodes.OK;
         };
         return new Running(relay, api::close, untilSignal, relay + " and the Toxiproxy API");
-    }
-
-    /** {@code --events}: null without it; its file is opened here, before anything is bound. */
-    private EventLog eventLog(PrintWriter out) {
-        if (events == null) {
-            return null;
-        }
-        if (events.equals("-")) {
-            return EventLog.toStdout(out);
-        }
-        if (events.isBlank()) {
-            throw new UsageException("--events '' names no file; accepted: a file to append to, or - for stdout");
-        }
-        return EventLog.toFile(Path.of(events));
     }
 
     /** Every value checked, before anything is bound. */

@@ -160,6 +160,14 @@ final class ServeCommand implements Callable<Integer> {
                     + " sender), as nc -l does.")
     boolean replyStdin;
 
+    @Option(
+            names = "--events",
+            paramLabel = EventLog.LABEL,
+            description = "Write one JSON object a line for every stream connection opened and closed (bytes each way,"
+                    + " how it ended), and the server's totals when it stops (all a datagram server writes),"
+                    + EventLog.FILE_BEHAVIOUR + " Not - with print, whose stdout is what clients send.")
+    String events;
+
     @Mixin
     ServerTlsOptions tls;
 
@@ -189,27 +197,41 @@ final class ServeCommand implements Callable<Integer> {
             printed = new PrintOutput(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024));
             config = config.withHandler(printServer(config, printed));
         }
-        OrchestratorOptions.Health health = orchestrator.startHealth();
+        EventLog eventLog = EventLog.open(events, spec.commandLine().getOut()); // before anything is bound
+        if (eventLog != null) {
+            config = config.withListener(eventLog.forServer());
+        }
+        OrchestratorOptions.Health health;
         Server server;
+        try {
+            health = orchestrator.startHealth();
+        } catch (RuntimeException e) {
+            closeQuietly(eventLog);
+            throw e;
+        }
         try {
             server = Server.start(config);
         } catch (RuntimeException e) {
             if (health != null) {
                 health.close();
             }
+            closeQuietly(eventLog);
             throw e;
         }
         if (health != null) {
             health.serve(server);
         }
         // Before the listening line: a supervisor may send SIGTERM the moment it reads it.
-        ShutdownHook.install(server, finish(health, printed, config));
+        ShutdownHook.install(server, finish(health, printed, config, events(eventLog, server)));
         // print's stdout is what clients sent, nothing else: its listening line goes to stderr.
         PrintWriter out = printed != null
                 ? spec.commandLine().getErr()
                 : spec.commandLine().getOut();
         out.println("listening " + server.endpoint());
         out.flush();
+        if (eventLog != null) {
+            eventLog.start(); // after the listening line, which stays stdout's first
+        }
         if (printed != null) {
             Server running = server;
             printed.failed().thenAccept(failure -> {
@@ -232,16 +254,39 @@ final class ServeCommand implements Callable<Integer> {
      * What the shutdown hook does once the server is closed: the health port stops, and print's stdout is given the
      * drain timeout to take what was received (a signal ends the JVM when its hooks end, whatever main is doing).
      */
-    private static AutoCloseable finish(AutoCloseable health, PrintOutput printed, ServerConfig config) {
-        if (printed == null) {
-            return health;
-        }
+    private static AutoCloseable finish(
+            AutoCloseable health, PrintOutput printed, ServerConfig config, AutoCloseable events) {
         return () -> {
             if (health != null) {
                 health.close();
             }
-            drain(printed, config);
+            if (printed != null) {
+                drain(printed, config);
+            }
+            if (events != null) {
+                events.close();
+            }
         };
+    }
+
+    /**
+     * {@code --events}' end, once the server has stopped (its last connections' close events are queued): the {@code
+     * stopped} line with its totals, then what is queued written (null without {@code --events}).
+     */
+    private static AutoCloseable events(EventLog eventLog, Server server) {
+        if (eventLog == null) {
+            return null;
+        }
+        return () -> {
+            eventLog.stopped(server.stats(), server.endpoint().kind().isDatagram());
+            eventLog.close();
+        };
+    }
+
+    private static void closeQuietly(EventLog eventLog) {
+        if (eventLog != null) {
+            eventLog.close();
+        }
     }
 
     /** Waits for print's stdout to take everything, within the drain timeout; whether it did. */
@@ -263,6 +308,10 @@ final class ServeCommand implements Callable<Integer> {
         Endpoint where = tls.endpoint(Options.endpoint(endpoint));
         if (replyStdin && !isPrint()) {
             throw new UsageException("--reply-stdin applies to serve print, not " + kind);
+        }
+        if ("-".equals(events) && isPrint()) {
+            throw new UsageException("--events - does not apply to serve print: its stdout is what clients send;"
+                    + " give --events a file");
         }
         // print over datagrams: the server reads them whole (raw); the framing is how they are written to stdout.
         boolean datagramPrint = isPrint() && where.kind().isDatagram();

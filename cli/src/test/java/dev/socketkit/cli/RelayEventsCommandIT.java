@@ -6,15 +6,12 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -23,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code socketkit relay --events}: its JSON lines on stdout and in a file, and a stalled reader of them. */
 @Timeout(120)
 class RelayEventsCommandIT {
-    private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
-
     private SocketKitProcess socketkit;
 
     @TempDir
@@ -52,18 +46,6 @@ class RelayEventsCommandIT {
 
     private static Server echo(Endpoint endpoint) {
         return Server.start(ServerConfig.defaults().withKind(ServerKind.ECHO).withEndpoint(endpoint));
-    }
-
-    /** Each line an object with an event and a time in ISO-8601 UTC with milliseconds; returned with the time left out. */
-    private static List<Map<String, Object>> events(List<String> lines) {
-        List<Map<String, Object>> events = new ArrayList<>();
-        for (String line : lines) {
-            Map<String, Object> event = Json.object(line);
-            assertTrue(event.get("event") instanceof String, line);
-            assertTrue(String.valueOf(event.remove("time")).matches(TIME), "the time of " + line);
-            events.add(event);
-        }
-        return events;
     }
 
     /** A fault event of connection or session 1, the time left out. */
@@ -107,7 +89,7 @@ class RelayEventsCommandIT {
                             Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
                             Map.of("event", "open", "conn", 2.0, "client", "127.0.0.1:" + ports[1], "target", target),
                             Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed")),
-                    events(stdout.subList(1, stdout.size())));
+                    EventLines.events(stdout.subList(1, stdout.size())));
         }
     }
 
@@ -176,7 +158,7 @@ class RelayEventsCommandIT {
                                     "expired",
                                     "faults",
                                     Map.of("drop_upstream", 50 - passed))),
-                    events(Files.readAllLines(file, UTF_8)));
+                    EventLines.events(Files.readAllLines(file, UTF_8)));
         }
         // A second run appends.
         List<String> before = Files.readAllLines(file);
@@ -195,7 +177,9 @@ class RelayEventsCommandIT {
         assertEquals(before, after.subList(0, before.size()));
         assertEquals(
                 "open",
-                events(after.subList(before.size(), after.size())).get(0).get("event"));
+                EventLines.events(after.subList(before.size(), after.size()))
+                        .get(0)
+                        .get("event"));
     }
 
     /**
@@ -204,18 +188,8 @@ class RelayEventsCommandIT {
      */
     @Test
     void aReaderOfTheEventsThatStallsDoesNotStallTheTraffic() throws Exception {
-        assumeTrue(SocketKitProcess.installed("mkfifo"), "mkfifo is not installed");
         Path fifo = dir.resolve("events.fifo");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
-        // Opening a FIFO waits for its other end: the relay opens it to write before it binds.
-        CompletableFuture<InputStream> reader = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Files.newInputStream(fifo);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<InputStream> reader = EventLines.fifo(fifo);
         try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
             socketkit = SocketKitProcess.start(
                     "relay",
@@ -238,24 +212,12 @@ class RelayEventsCommandIT {
                         assertEquals('x', client.getInputStream().read(), "connection " + (i + 1));
                     }
                 }
-                BufferedReader lines = new BufferedReader(new InputStreamReader(events, UTF_8));
-                String line;
-                Map<String, Object> dropped = null;
-                int read = 0;
-                while (dropped == null && (line = lines.readLine()) != null && read++ < 20_000) {
-                    Map<String, Object> event = Json.object(line);
-                    if ("dropped".equals(event.get("event"))) {
-                        dropped = event;
-                    }
-                }
-                assertTrue(dropped != null, "no dropped line in " + read + " lines");
-                assertTrue((Double) dropped.get("count") > 1000, "dropped: " + dropped);
+                double dropped = EventLines.awaitDropped(events);
+                assertTrue(dropped > 1000, "dropped: " + dropped);
                 socketkit.sigterm();
                 assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
             }
-            assertTrue(
-                    socketkit.stderr().stream().anyMatch(l -> l.matches(".*--events: \\d+ events dropped: .*")),
-                    socketkit::toString);
+            assertTrue(EventLines.warnedOfDrops(socketkit), socketkit::toString);
         }
     }
 }

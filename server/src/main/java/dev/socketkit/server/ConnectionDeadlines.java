@@ -291,6 +291,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Runnable
     }
 
     private void close(Guard guard, String why, long nanos) {
+        ConnectionTotals.ending(ctx.channel(), ConnectionTotals.end(guard));
         String more = guards.acted(guard);
         if (more != null) {
             LOG.warn(

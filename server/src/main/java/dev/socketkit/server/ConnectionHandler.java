@@ -15,6 +15,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.net.SocketAddress;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -60,7 +61,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * server that takes the PROXY protocol the client is not known yet: {@code announceNow} is false, and {@link
      * ProxyHeaderHandler} announces the connection once its header is in.
      */
-    void opened(Channel channel, Set<Channel> connections, boolean announceNow) {
+    void opened(Channel channel, Set<Channel> connections, boolean announceNow, ConnectionTotals totals) {
         connections.add(channel);
         counters.accepted.increment();
         // Before the listener's hook: should the hook throw, the channel is closed and must still be forgotten.
@@ -72,9 +73,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (announceNow) {
                 listener.connectionClosed(ProxyProtocol.clientAddress(channel));
             }
+            if (totals != null) {
+                listener.connectionClosed(totals.number, totals.bytesIn, totals.bytesOut, totals.end());
+            }
         });
         if (announceNow) {
-            announce(channel, false);
+            announce(channel, false, totals);
         }
     }
 
@@ -83,14 +87,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      * #opened}, once its PROXY header is in; its close is then reported from here, so that a connection refused for its
      * header is neither opened nor closed for the listener.
      */
-    void announce(Channel channel, boolean late) {
+    void announce(Channel channel, boolean late, ConnectionTotals totals) {
         if (late) {
             channel.closeFuture().addListener(f -> listener.connectionClosed(ProxyProtocol.clientAddress(channel)));
         }
         if (LOG.isInfoEnabled()) {
             LOG.info("connected {}", Peers.describe(channel));
         }
-        listener.connectionOpened(ProxyProtocol.clientAddress(channel));
+        SocketAddress peer = ProxyProtocol.clientAddress(channel);
+        listener.connectionOpened(peer);
+        if (totals != null) {
+            totals.announced = true;
+            listener.connectionOpened(totals.number, peer, channel.localAddress());
+        }
     }
 
     @Override
@@ -115,6 +124,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String peer = Peers.describe(ctx.channel());
         counters.failures.increment();
+        ConnectionTotals.ending(
+                ctx.channel(),
+                TlsFailures.isTls(cause)
+                        ? ConnectionTotals.end(Guard.TLS_FAILURE)
+                        : Failures.kind(cause) == Failures.Kind.RESET
+                                ? ConnectionTotals.RESET
+                                : ConnectionTotals.FAILED);
         if (Failures.isResourceFailure(cause)) {
             // Before the socket check: an allocation that fails in a read is fired from the head, like a reset.
             String more = guards.line(GuardLog.Line.RESOURCE_FAILURE);
@@ -153,6 +169,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         engine.handshakeFuture().addListener(done -> {
             if (done.cause() instanceof SslHandshakeTimeoutException timedOut) {
                 counters.failures.increment();
+                ConnectionTotals.ending(channel, ConnectionTotals.end(Guard.TLS_FAILURE));
                 tlsFailed(Peers.describe(channel), timedOut);
             }
         });

@@ -26,16 +26,17 @@ final class ConnectionLimit {
 
     /**
      * On the listening channel, for a connection just accepted: takes a place for {@code child} and hands it on to be
-     * registered, or refuses it: closes it and says so.
+     * registered, or refuses it: closes it and says so. Returns whether it was admitted.
      */
-    void admit(ChannelHandlerContext ctx, Channel child) {
+    boolean admit(ChannelHandlerContext ctx, Channel child) {
         if (cap.admit(ctx, child)) {
-            return;
+            return true;
         }
         String more = guards.acted(Guard.CONNECTION_LIMIT);
         if (more != null) {
             LOG.warn("{}{}", cap.refusal(Peers.describe(child)), more);
         }
         ConnectionCap.refuse(child);
+        return false;
     }
 }

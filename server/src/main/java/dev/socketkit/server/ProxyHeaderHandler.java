@@ -91,7 +91,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter implements R
         }
         over = true;
         cancel();
-        connection.announce(ctx.channel(), true);
+        connection.announce(ctx.channel(), true, ctx.pipeline().get(ConnectionTotals.class));
         ctx.pipeline().remove(this);
         if (activeHeld) {
             ctx.fireChannelActive();
@@ -110,6 +110,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter implements R
             if (!over) {
                 over = true;
                 cancel();
+                ConnectionTotals.ending(ctx.channel(), ConnectionTotals.CLOSED); // not refused: a port probe
                 ctx.close();
             }
             return;
@@ -150,6 +151,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter implements R
     private void refuse(String why) {
         over = true;
         cancel();
+        ConnectionTotals.ending(ctx.channel(), ConnectionTotals.end(Guard.PROXY_HEADER));
         String more = guards.acted(Guard.PROXY_HEADER);
         if (more != null) {
             LOG.warn("closing {}: {}{}", Peers.describe(ctx.channel()), Peers.printable(why), more);

@@ -283,6 +283,8 @@ public final class Server implements AutoCloseable {
         int open = connections.size();
         for (Channel connection : connections) {
             connection.config().setAutoRead(false);
+            // On its loop, before the close below: its close event says the server stopped it.
+            connection.eventLoop().execute(() -> ConnectionTotals.ending(connection, ConnectionTotals.STOPPED));
             ConnectionHandler.closeAfterPendingWrites(connection);
         }
         for (Channel connection : connections) {

@@ -50,7 +50,7 @@ final class ServerBootstraps {
                 .channel(transport.serverChannelClass(kind))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, StreamReads.allocator(config.bufferSize()))
-                .handler(new AcceptGuard(config.endpoint(), initializer.guards, initializer.limit, connections::size))
+                .handler(new AcceptGuard(config.endpoint(), initializer, connections::size))
                 .childHandler(initializer.connections(connections));
         Bootstraps.acceptInBatches(bootstrap, transport);
         if (Bootstraps.supportsHalfClosure(transport, kind)) {

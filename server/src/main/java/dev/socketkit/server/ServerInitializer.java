@@ -8,11 +8,14 @@ import dev.socketkit.transport.internal.ServerTls;
 import dev.socketkit.transport.internal.TlsEndOfInput;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -37,12 +40,14 @@ final class ServerInitializer {
     final ConnectionHandler connection;
     final DatagramFailures datagramFailures;
     final GuardLog guards;
-    final ConnectionLimit limit;
+    private final ConnectionLimit limit;
     private final ServerTls tls;
     private final HexDump hexDump;
     private final boolean deadlines;
     private final DeadlineStarts deadlineStarts;
     private final long handshakeTimeoutMillis;
+    /** Connections numbered for the listener, when there is one ({@link ConnectionTotals}); else null. */
+    private final AtomicLong numbers;
 
     /** {@code workers} runs blocking handlers; it may be null when {@code handler} is a {@link HandlerFactory}. */
     ServerInitializer(ServerConfig config, ServerHandler handler, ExecutorService workers, Counters counters) {
@@ -71,6 +76,33 @@ final class ServerInitializer {
         this.deadlineStarts = ConnectionDeadlines.startsFor(config);
         this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
         this.handshakeTimeoutMillis = config.tlsHandshakeTimeout().toMillis();
+        this.numbers = config.listener() == ServerListener.NONE ? null : new AtomicLong();
+    }
+
+    /** A connection's numbering for the listener, from {@link #accepted} to the child's pipeline. */
+    private static final AttributeKey<ConnectionTotals> TOTALS =
+            AttributeKey.valueOf(ServerInitializer.class, "connectionTotals");
+
+    /**
+     * On the listening channel, for each accepted connection, in accept order: numbers it for the listener (when there
+     * is one) and admits it or refuses it ({@link ConnectionLimit}). A refused connection's one event is its close,
+     * with nothing read or written, since it was never opened.
+     */
+    void accepted(ChannelHandlerContext ctx, Channel child) {
+        ConnectionTotals totals = number(child);
+        if (!limit.admit(ctx, child) && totals != null) {
+            config.listener().connectionClosed(totals.number, 0, 0, ConnectionTotals.end(Guard.CONNECTION_LIMIT));
+        }
+    }
+
+    /** Numbers {@code child} for the listener's events, or returns null when there is no listener. */
+    private ConnectionTotals number(Channel child) {
+        if (numbers == null) {
+            return null;
+        }
+        ConnectionTotals totals = new ConnectionTotals(numbers.incrementAndGet(), config.proxyProtocol());
+        child.attr(TOTALS).set(totals);
+        return totals;
     }
 
     /**
@@ -81,8 +113,11 @@ final class ServerInitializer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                connection.opened(ch, connections, !config.proxyProtocol());
-                addStreamHandlers(ch.pipeline());
+                ConnectionTotals numbered = ch.attr(TOTALS).get();
+                // A channel handed in without the listening channel's accept (a test's) is numbered here.
+                ConnectionTotals totals = numbered != null ? numbered : number(ch);
+                connection.opened(ch, connections, !config.proxyProtocol(), totals);
+                addStreamHandlers(ch.pipeline(), totals);
             }
         };
     }
@@ -117,6 +152,11 @@ final class ServerInitializer {
      * proxy's, not the client's.
      */
     void addStreamHandlers(ChannelPipeline pipeline) {
+        addStreamHandlers(pipeline, null);
+    }
+
+    /** As above, with the connection's own {@code totals} (null for none) just after the byte counter. */
+    void addStreamHandlers(ChannelPipeline pipeline, ConnectionTotals totals) {
         if (config.proxyProtocol()) {
             ProxyHeaderHandler.addTo(pipeline, config, guards, connection);
         }
@@ -134,6 +174,9 @@ final class ServerInitializer {
         TrafficCounter head = raw ? bytesAndFrames : bytes;
         // The deadlines handler counts in the counter's place: every handler costs each connection a context.
         pipeline.addLast(deadlines ? new ConnectionDeadlines(config, guards, head, deadlineStarts) : head);
+        if (totals != null) {
+            pipeline.addLast(totals);
+        }
         if (!raw) {
             config.framing().addTo(pipeline);
             pipeline.addLast(frames);

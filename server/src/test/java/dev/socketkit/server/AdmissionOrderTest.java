@@ -111,8 +111,7 @@ class AdmissionOrderTest {
             Channel listener = new ServerBootstrap()
                     .group(group, childGroup)
                     .channel(transport.serverChannelClass(SocketKind.TCP))
-                    .handler(new AcceptGuard(
-                            CONFIG.endpoint(), initializer.guards, initializer.limit, connections::size))
+                    .handler(new AcceptGuard(CONFIG.endpoint(), initializer, connections::size))
                     .childHandler(initializer.connections(connections))
                     .bind(new InetSocketAddress("127.0.0.1", 0))
                     .sync()

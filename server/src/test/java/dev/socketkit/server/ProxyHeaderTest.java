@@ -47,6 +47,9 @@ class ProxyHeaderTest {
 
     private final List<SocketAddress> opened = new ArrayList<>();
     private final List<SocketAddress> closed = new ArrayList<>();
+    /** What the listener's numbered hooks were told, one string each, for an event log. */
+    private final List<String> numbered = new ArrayList<>();
+
     private final Counters counters = new Counters();
     private ConnectedChannel channel;
 
@@ -77,6 +80,16 @@ class ProxyHeaderTest {
                     @Override
                     public void connectionClosed(SocketAddress peer) {
                         closed.add(peer);
+                    }
+
+                    @Override
+                    public void connectionOpened(long number, SocketAddress peer, SocketAddress local) {
+                        numbered.add("open " + number + " " + peer + " " + local);
+                    }
+
+                    @Override
+                    public void connectionClosed(long number, long bytesIn, long bytesOut, String end) {
+                        numbered.add("close " + number + " " + bytesIn + " " + bytesOut + " " + end);
                     }
                 });
         ServerInitializer initializer = new ServerInitializer(config, kind.handlerFactory(config), null, counters);
@@ -118,6 +131,8 @@ class ProxyHeaderTest {
         assertEquals(List.of(), opened, "nor did the listener");
         channel.finishAndReleaseAll();
         assertEquals(List.of(), closed, "a connection never opened is not closed for the listener");
+        assertEquals(
+                List.of("close 1 0 0 proxy_header"), numbered, "but every accepted one has a close with its number");
         assertEquals(1, counters.accepted.sum(), "it was accepted, and counted so");
     }
 
@@ -147,6 +162,10 @@ class ProxyHeaderTest {
         assertEquals(0, refusals());
         channel.close();
         assertEquals(List.of(client), closed);
+        assertEquals(
+                List.of("open 1 " + client + " " + SERVER, "close 1 5 5 closed"),
+                numbered,
+                "numbered, with the header's client and the bytes after the header each way");
         assertFalse(channel.finishAndReleaseAll());
     }
 
@@ -276,6 +295,7 @@ class ProxyHeaderTest {
         assertEquals(0, refusals());
         assertEquals(0, sent().length, "the reply server, which answers even a silent peer, never saw it");
         assertFalse(channel.finishAndReleaseAll());
+        assertEquals(List.of("close 1 0 0 closed"), numbered, "a probe that closes is not refused for its header");
     }
 
     /** The socket's own failures before the header still reach the connection handler, which counts them. */
@@ -287,6 +307,7 @@ class ProxyHeaderTest {
         assertEquals(1, counters.failures.sum());
         assertEquals(0, refusals());
         assertFalse(channel.finishAndReleaseAll());
+        assertEquals(List.of("close 1 0 0 reset"), numbered, "a reset, not a refusal, in the close event too");
     }
 
     @Test
