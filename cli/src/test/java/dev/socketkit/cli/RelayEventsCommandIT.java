@@ -11,6 +11,7 @@ import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -53,18 +55,19 @@ class RelayEventsCommandIT {
         return Map.of("event", "fault", of, 1.0, "name", name, "type", type, "direction", direction);
     }
 
+    /** Starts {@code socketkit relay} from loopback to {@code echo} with {@code --events -} and {@code options}. */
+    private Endpoint eventsOnStdout(Server echo, String... options) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(
+                List.of("relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), "--events", "-"));
+        args.addAll(List.of(options));
+        socketkit = SocketKitProcess.start(args.toArray(String[]::new));
+        return Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+    }
+
     @Test
     void onStdoutEachConnectionItsFaultAndItsCloseFollowTheListeningLine() throws Exception {
         try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
-            socketkit = SocketKitProcess.start(
-                    "relay",
-                    "tcp://127.0.0.1:0",
-                    echo.endpoint().toString(),
-                    "--events",
-                    "-",
-                    "--fault",
-                    "latency:both:latency=1ms,connections=1");
-            Endpoint relay = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+            Endpoint relay = eventsOnStdout(echo, "--fault", "latency:both:latency=1ms,connections=1");
             int[] ports = new int[2];
             for (int i = 0; i < 2; i++) {
                 try (Socket client = new Socket("127.0.0.1", relay.port())) {
@@ -89,6 +92,45 @@ class RelayEventsCommandIT {
                             Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
                             Map.of("event", "open", "conn", 2.0, "client", "127.0.0.1:" + ports[1], "target", target),
                             Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed")),
+                    EventLines.events(stdout.subList(1, stdout.size())));
+        }
+    }
+
+    /**
+     * Over {@code --max-connections 1}: the connection refused has its one {@code close}, {@code refused}, and no
+     * {@code open}, as serve's; the one held open still relays.
+     */
+    @Test
+    void aConnectionRefusedOverTheLimitHasItsCloseAndNoOpen() throws Exception {
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
+            Endpoint relay = eventsOnStdout(echo, "--max-connections", "1");
+            int heldPort;
+            try (Socket held = new Socket("127.0.0.1", relay.port())) {
+                held.setSoTimeout(10_000);
+                heldPort = held.getLocalPort();
+                held.getOutputStream().write("ab".getBytes(US_ASCII));
+                // Joined, so it holds the one place.
+                assertEquals("ab", new String(held.getInputStream().readNBytes(2), US_ASCII));
+                try (Socket refused = new Socket("127.0.0.1", relay.port())) {
+                    refused.setSoTimeout(10_000);
+                    assertEquals(-1, refused.getInputStream().read(), "over --max-connections 1: closed at once");
+                }
+                socketkit.awaitStdoutLine(
+                        line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":2,"), START_TIMEOUT);
+                held.getOutputStream().write("cd".getBytes(US_ASCII));
+                assertEquals("cd", new String(held.getInputStream().readNBytes(2), US_ASCII), "the first still relays");
+            }
+            socketkit.awaitStdoutLine(
+                    line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":1,"), START_TIMEOUT);
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+            List<String> stdout = socketkit.stdout();
+            String target = "127.0.0.1:" + echo.endpoint().port();
+            assertEquals(
+                    List.of(
+                            Map.of("event", "open", "conn", 1.0, "client", "127.0.0.1:" + heldPort, "target", target),
+                            Map.of("event", "close", "conn", 2.0, "up", 0.0, "down", 0.0, "end", "refused"),
+                            Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed")),
                     EventLines.events(stdout.subList(1, stdout.size())));
         }
     }
