@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +92,8 @@ class RelayEventsCommandIT {
                             fault("conn", "latency_both", "latency", "downstream"),
                             Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
                             Map.of("event", "open", "conn", 2.0, "client", "127.0.0.1:" + ports[1], "target", target),
-                            Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed")),
+                            Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed"),
+                            Map.of("event", "stopped", "conns", 2.0, "up", 8.0, "down", 8.0)),
                     EventLines.events(stdout.subList(1, stdout.size())));
         }
     }
@@ -130,8 +132,34 @@ class RelayEventsCommandIT {
                     List.of(
                             Map.of("event", "open", "conn", 1.0, "client", "127.0.0.1:" + heldPort, "target", target),
                             Map.of("event", "close", "conn", 2.0, "up", 0.0, "down", 0.0, "end", "refused"),
-                            Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed")),
+                            Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
+                            // The refused one is not counted: it was never joined.
+                            Map.of("event", "stopped", "conns", 1.0, "up", 4.0, "down", 4.0)),
                     EventLines.events(stdout.subList(1, stdout.size())));
+        }
+    }
+
+    /**
+     * With {@code --api} the relay is the API's proxy, which its clients may stop and start again, each time counting
+     * from 0: no total would be the run's, so there is no {@code stopped} line, and the last is the last close.
+     */
+    @Test
+    void withTheApiTheLastLineIsTheLastCloseAndNoTotals() throws Exception {
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
+            Endpoint relay = eventsOnStdout(echo, "--api", "127.0.0.1:0");
+            try (Socket client = new Socket("127.0.0.1", relay.port())) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write('x');
+                assertEquals('x', client.getInputStream().read());
+            }
+            socketkit.awaitStdoutLine(line -> line.contains("\"event\":\"close\""), START_TIMEOUT);
+            socketkit.sigterm();
+            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+            List<String> stdout = socketkit.stdout();
+            List<Object> events = EventLines.events(stdout.subList(1, stdout.size())).stream()
+                    .map(event -> event.get("event"))
+                    .toList();
+            assertEquals(List.of("open", "close"), events);
         }
     }
 
@@ -179,27 +207,26 @@ class RelayEventsCommandIT {
             String from = "127.0.0.1:" + client.getLocalPort();
             double passed = answered;
             assertTrue(passed > 10 && passed < 40, passed + " of 50 passed");
+            // The session's totals, and the relay's when it stops: one session, so the same.
+            Map<String, Object> traffic = Map.of("up", 50.0, "down", passed, "up_bytes", 50.0, "down_bytes", passed);
+            Map<String, Object> closed = new HashMap<>(traffic);
+            closed.putAll(Map.of(
+                    "event",
+                    "session_close",
+                    "session",
+                    1.0,
+                    "end",
+                    "expired",
+                    "faults",
+                    Map.of("drop_upstream", 50 - passed)));
+            Map<String, Object> stopped = new HashMap<>(traffic);
+            stopped.putAll(Map.of("event", "stopped", "sessions", 1.0));
             assertEquals(
                     List.of(
                             Map.of("event", "session_open", "session", 1.0, "client", from),
                             fault("session", "drop_upstream", "drop", "upstream"),
-                            Map.of(
-                                    "event",
-                                    "session_close",
-                                    "session",
-                                    1.0,
-                                    "up",
-                                    50.0,
-                                    "down",
-                                    passed,
-                                    "up_bytes",
-                                    50.0,
-                                    "down_bytes",
-                                    passed,
-                                    "end",
-                                    "expired",
-                                    "faults",
-                                    Map.of("drop_upstream", 50 - passed))),
+                            closed,
+                            stopped),
                     EventLines.events(Files.readAllLines(file, UTF_8)));
         }
         // A second run appends.

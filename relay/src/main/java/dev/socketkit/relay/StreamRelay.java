@@ -308,6 +308,7 @@ final class StreamRelay {
 
         private void start() {
             started = true;
+            counters.joinedConnections.increment();
             LOG.debug(
                     "connection {} opened: {} -> {} | {} -> {}",
                     number,
