@@ -2,7 +2,6 @@ package dev.socketkit.cli;
 
 import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
 import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +64,31 @@ class RelayEventsCommandIT {
         return Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
     }
 
+    /** Waits for connection {@code conn}'s close line on stdout. */
+    private void awaitClose(int conn) throws InterruptedException {
+        socketkit.awaitStdoutLine(
+                line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":" + conn + ","), START_TIMEOUT);
+    }
+
+    /** Stops it with SIGTERM, as a supervisor does, and returns the events on stdout after the listening line. */
+    private List<Map<String, Object>> stoppedEvents(Endpoint relay) throws InterruptedException {
+        socketkit.sigterm();
+        assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        List<String> stdout = socketkit.stdout();
+        assertEquals("listening " + relay, stdout.get(0));
+        return EventLines.events(stdout.subList(1, stdout.size()));
+    }
+
+    /** An open event of a connection from loopback port {@code clientPort} to {@code target}, the time left out. */
+    private static Map<String, Object> open(int conn, int clientPort, Server target) {
+        return EventLines.open(conn, clientPort, "target", target.endpoint().port());
+    }
+
+    /** A stream relay's stopped line, the time left out. */
+    private static Map<String, Object> stopped(int conns, int up, int down) {
+        return Map.of("event", "stopped", "conns", (double) conns, "up", (double) up, "down", (double) down);
+    }
+
     @Test
     void onStdoutEachConnectionItsFaultAndItsCloseFollowTheListeningLine() throws Exception {
         try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
@@ -73,28 +97,20 @@ class RelayEventsCommandIT {
             for (int i = 0; i < 2; i++) {
                 try (Socket client = new Socket("127.0.0.1", relay.port())) {
                     ports[i] = client.getLocalPort();
-                    client.getOutputStream().write("ping".getBytes(US_ASCII));
-                    assertEquals("ping", new String(client.getInputStream().readNBytes(4), US_ASCII));
+                    EventLines.echoes(client, "ping");
                 }
-                int n = i + 1;
-                socketkit.awaitStdoutLine(
-                        line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":" + n), START_TIMEOUT);
+                awaitClose(i + 1);
             }
-            socketkit.sigterm();
-            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
-            List<String> stdout = socketkit.stdout();
-            assertEquals("listening " + relay, stdout.get(0));
-            String target = "127.0.0.1:" + echo.endpoint().port();
             assertEquals(
                     List.of(
-                            Map.of("event", "open", "conn", 1.0, "client", "127.0.0.1:" + ports[0], "target", target),
+                            open(1, ports[0], echo),
                             fault("conn", "latency_both", "latency", "upstream"),
                             fault("conn", "latency_both", "latency", "downstream"),
-                            Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
-                            Map.of("event", "open", "conn", 2.0, "client", "127.0.0.1:" + ports[1], "target", target),
-                            Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed"),
-                            Map.of("event", "stopped", "conns", 2.0, "up", 8.0, "down", 8.0)),
-                    EventLines.events(stdout.subList(1, stdout.size())));
+                            EventLines.close(1, 4, 4, "closed"),
+                            open(2, ports[1], echo),
+                            EventLines.close(2, 4, 4, "closed"),
+                            stopped(2, 8, 8)),
+                    stoppedEvents(relay));
         }
     }
 
@@ -108,34 +124,24 @@ class RelayEventsCommandIT {
             Endpoint relay = eventsOnStdout(echo, "--max-connections", "1");
             int heldPort;
             try (Socket held = new Socket("127.0.0.1", relay.port())) {
-                held.setSoTimeout(10_000);
                 heldPort = held.getLocalPort();
-                held.getOutputStream().write("ab".getBytes(US_ASCII));
-                // Joined, so it holds the one place.
-                assertEquals("ab", new String(held.getInputStream().readNBytes(2), US_ASCII));
+                EventLines.echoes(held, "ab"); // joined, so it holds the one place
                 try (Socket refused = new Socket("127.0.0.1", relay.port())) {
                     refused.setSoTimeout(10_000);
                     assertEquals(-1, refused.getInputStream().read(), "over --max-connections 1: closed at once");
                 }
-                socketkit.awaitStdoutLine(
-                        line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":2,"), START_TIMEOUT);
-                held.getOutputStream().write("cd".getBytes(US_ASCII));
-                assertEquals("cd", new String(held.getInputStream().readNBytes(2), US_ASCII), "the first still relays");
+                awaitClose(2);
+                EventLines.echoes(held, "cd"); // the first still relays
             }
-            socketkit.awaitStdoutLine(
-                    line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":1,"), START_TIMEOUT);
-            socketkit.sigterm();
-            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
-            List<String> stdout = socketkit.stdout();
-            String target = "127.0.0.1:" + echo.endpoint().port();
+            awaitClose(1);
             assertEquals(
                     List.of(
-                            Map.of("event", "open", "conn", 1.0, "client", "127.0.0.1:" + heldPort, "target", target),
-                            Map.of("event", "close", "conn", 2.0, "up", 0.0, "down", 0.0, "end", "refused"),
-                            Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
+                            open(1, heldPort, echo),
+                            EventLines.close(2, 0, 0, "refused"),
+                            EventLines.close(1, 4, 4, "closed"),
                             // The refused one is not counted: it was never joined.
-                            Map.of("event", "stopped", "conns", 1.0, "up", 4.0, "down", 4.0)),
-                    EventLines.events(stdout.subList(1, stdout.size())));
+                            stopped(1, 4, 4)),
+                    stoppedEvents(relay));
         }
     }
 
@@ -147,19 +153,13 @@ class RelayEventsCommandIT {
     void withTheApiTheLastLineIsTheLastCloseAndNoTotals() throws Exception {
         try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
             Endpoint relay = eventsOnStdout(echo, "--api", "127.0.0.1:0");
+            int port;
             try (Socket client = new Socket("127.0.0.1", relay.port())) {
-                client.setSoTimeout(10_000);
-                client.getOutputStream().write('x');
-                assertEquals('x', client.getInputStream().read());
+                port = client.getLocalPort();
+                EventLines.echoes(client, "x");
             }
-            socketkit.awaitStdoutLine(line -> line.contains("\"event\":\"close\""), START_TIMEOUT);
-            socketkit.sigterm();
-            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
-            List<String> stdout = socketkit.stdout();
-            List<Object> events = EventLines.events(stdout.subList(1, stdout.size())).stream()
-                    .map(event -> event.get("event"))
-                    .toList();
-            assertEquals(List.of("open", "close"), events);
+            awaitClose(1);
+            assertEquals(List.of(open(1, port, echo), EventLines.close(1, 1, 1, "closed")), stoppedEvents(relay));
         }
     }
 
