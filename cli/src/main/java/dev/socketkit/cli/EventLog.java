@@ -3,6 +3,7 @@ package dev.socketkit.cli;
 import dev.socketkit.relay.Direction;
 import dev.socketkit.relay.Fault;
 import dev.socketkit.relay.RelayListener;
+import dev.socketkit.relay.RelayStats;
 import dev.socketkit.server.ServerListener;
 import dev.socketkit.server.ServerStats;
 import dev.socketkit.transport.internal.Json;
@@ -29,14 +30,15 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 
 /**
  * {@code --events}: the relay's and serve's events as one JSON object a line, the one home of their names and keys.
  * The relay calls it as its {@link RelayListener}, a server through {@link #forServer()}; both on their event loops,
- * which must never wait on a file or a pipe, so each line goes to a bounded queue that a thread of its own writes and flushes;
- * when the queue is full (the file or pipe stalls) the event is dropped and counted, and a {@code dropped} line with
- * the count follows once the writer catches up. Traffic never waits for the log.
+ * which must never wait on a file or a pipe, so each line goes to a bounded queue that a thread of its own writes and
+ * flushes; when the queue is full (the file or pipe stalls) the event is dropped and counted, and a {@code dropped}
+ * line with the count follows once the writer catches up. Traffic never waits for the log.
  */
 final class EventLog implements RelayListener, AutoCloseable {
     /** Lines held for the writer at most: a few MiB, some seconds of a busy relay's events. */
@@ -216,9 +218,34 @@ final class EventLog implements RelayListener, AutoCloseable {
     private void closed(long number, long up, long down, String end) {
         Map<String, Object> fields = fields("close");
         fields.put("conn", number);
+        traffic(fields, up, down);
+        fields.put("end", end);
+        emit(fields);
+    }
+
+    /** Traffic each way, in every line's keys: {@code up} from the clients, {@code down} to them. */
+    private static void traffic(Map<String, Object> fields, long up, long down) {
         fields.put("up", up);
         fields.put("down", down);
-        fields.put("end", end);
+    }
+
+    /** Datagram traffic in {@code session_close}'s and {@code stopped}'s keys: datagrams each way, then their bytes. */
+    private static void datagrams(Map<String, Object> fields, long up, long down, long upBytes, long downBytes) {
+        traffic(fields, up, down);
+        fields.put("up_bytes", upBytes);
+        fields.put("down_bytes", downBytes);
+    }
+
+    /**
+     * The one writer of the {@code stopped} line, for serve and the relay: {@code count} under {@code countKey} if
+     * there is one (a datagram server counts no sessions), then what {@code totals} puts.
+     */
+    private void stopped(String countKey, long count, Consumer<Map<String, Object>> totals) {
+        Map<String, Object> fields = fields("stopped");
+        if (countKey != null) {
+            fields.put(countKey, count);
+        }
+        totals.accept(fields);
         emit(fields);
     }
 
@@ -241,25 +268,46 @@ final class EventLog implements RelayListener, AutoCloseable {
     }
 
     /**
-     * {@code serve}'s last line, once the server has stopped: its totals. A stream server's connections served (not those
-     * refused over its limit), bytes from and to its clients; a datagram server's datagrams from and to them, their bytes (the keys of the relay's
-     * {@code session_close}), and those its guards dropped. Not a line a datagram, nor a source: a spoofed flood would
-     * make the log as large as the flood, and the queue would drop the lines that matter.
+     * {@code serve}'s last line, once the server has stopped: its totals. A stream server's connections served (not
+     * those refused over its limit), bytes from and to its clients; a datagram server's datagrams from and to them,
+     * their bytes (the keys of the relay's {@code session_close}), and those its guards dropped. Not a line a datagram,
+     * nor a source: a spoofed flood would make the log as large as the flood, and the queue would drop the lines that
+     * matter.
      */
     void stopped(ServerStats stats, boolean datagram) {
-        Map<String, Object> fields = fields("stopped");
         if (datagram) {
-            fields.put("up", stats.framesIn());
-            fields.put("down", stats.framesOut());
-            fields.put("up_bytes", stats.bytesIn());
-            fields.put("down_bytes", stats.bytesOut());
-            fields.put("dropped", stats.droppedDatagrams());
+            stopped(null, 0, fields -> {
+                datagrams(fields, stats.framesIn(), stats.framesOut(), stats.bytesIn(), stats.bytesOut());
+                fields.put("dropped", stats.droppedDatagrams());
+            });
         } else {
-            fields.put("conns", stats.acceptedConnections());
-            fields.put("up", stats.bytesIn());
-            fields.put("down", stats.bytesOut());
+            stopped("conns", stats.acceptedConnections(), fields -> traffic(fields, stats.bytesIn(), stats.bytesOut()));
         }
-        emit(fields);
+    }
+
+    /**
+     * The relay's last line, once it has stopped (its last connections' or sessions' close events queued): its totals,
+     * in serve's keys. A stream relay's connections joined to the target (those with an {@code open} line: not those
+     * refused over its limit, whose target failed or whose client left first), bytes each way; a datagram relay's
+     * sessions, datagrams each way and their bytes, as its {@code session_close} lines count them.
+     */
+    void stopped(RelayStats stats, boolean datagram) {
+        if (datagram) {
+            stopped(
+                    "sessions",
+                    stats.sessions(),
+                    fields -> datagrams(
+                            fields,
+                            stats.datagramsUpstream(),
+                            stats.datagramsDownstream(),
+                            stats.bytesUpstream(),
+                            stats.bytesDownstream()));
+        } else {
+            stopped(
+                    "conns",
+                    stats.joinedConnections(),
+                    fields -> traffic(fields, stats.bytesUpstream(), stats.bytesDownstream()));
+        }
     }
 
     @Override
@@ -274,10 +322,12 @@ final class EventLog implements RelayListener, AutoCloseable {
     public void sessionClosed(long number, SessionTotals totals, String end, Map<String, Long> faultHits) {
         Map<String, Object> fields = fields("session_close");
         fields.put("session", number);
-        fields.put("up", totals.datagramsUpstream());
-        fields.put("down", totals.datagramsDownstream());
-        fields.put("up_bytes", totals.bytesUpstream());
-        fields.put("down_bytes", totals.bytesDownstream());
+        datagrams(
+                fields,
+                totals.datagramsUpstream(),
+                totals.datagramsDownstream(),
+                totals.bytesUpstream(),
+                totals.bytesDownstream());
         fields.put("end", end);
         fields.put("faults", new LinkedHashMap<String, Object>(faultHits));
         emit(fields);

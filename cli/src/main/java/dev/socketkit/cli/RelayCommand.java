@@ -159,7 +159,8 @@ final class RelayCommand implements Callable<Integer> {
             names = "--events",
             paramLabel = EventLog.LABEL,
             description = "Write one JSON object a line for every connection and datagram session opened and closed,"
-                    + " and every fault that starts to apply to one," + EventLog.FILE_BEHAVIOUR)
+                    + " every fault that starts to apply to one, and the relay's totals when it stops (not with --api),"
+                    + EventLog.FILE_BEHAVIOUR)
     String events;
 
     // --tls, --cert, --key, --client-ca, --alpn, --tls-engine, --tls-handshake-timeout: TLS toward the clients.
@@ -210,8 +211,10 @@ final class RelayCommand implements Callable<Integer> {
      * @param stop what the shutdown hook calls
      * @param waiting waits until it is stopped, and says how the command ends
      * @param what for the hook's last line, {@code stopped WHAT: totals}
+     * @param totals whether the relay's totals are the run's, for {@code --events}' {@code stopped} line: not with
+     *     {@code --api}, whose clients may stop and start the relay again, each time counting from 0
      */
-    private record Running(Relay relay, Runnable stop, Waiting waiting, String what) {}
+    private record Running(Relay relay, Runnable stop, Waiting waiting, String what, boolean totals) {}
 
     @FunctionalInterface
     private interface Waiting {
@@ -219,8 +222,8 @@ final class RelayCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts it, with the hook that stops it (and then the event log) installed before the listening line, since a
-     * supervisor may send SIGTERM the moment it reads that line; then runs until it ends.
+     * Starts it, with the hook that stops it (and then the event log, its {@code stopped} line last) installed before
+     * the listening line, since a supervisor may send SIGTERM the moment it reads that line; then runs until it ends.
      */
     private static int run(EventLog eventLog, PrintWriter out, Supplier<Running> starting) throws InterruptedException {
         Running running;
@@ -236,7 +239,13 @@ final class RelayCommand implements Callable<Integer> {
                 () -> {
                     running.stop().run();
                     if (eventLog != null) {
-                        eventLog.close(); // after the relay: its last connections' close events are written too
+                        // After the relay: its last connections' close events are queued, and the totals are final.
+                        if (running.totals()) {
+                            Relay relay = running.relay();
+                            eventLog.stopped(
+                                    relay.stats(), relay.endpoint().kind().isDatagram());
+                        }
+                        eventLog.close();
                     }
                 },
                 () -> "stopped " + running.what() + ": "
@@ -259,7 +268,7 @@ final class RelayCommand implements Callable<Integer> {
             LogManager.getLogger(RelayCommand.class).error("the relay's listening socket closed unexpectedly");
             return ExitCodes.FAILURE;
         };
-        return new Running(relay, relay::close, untilClosed, relay.toString());
+        return new Running(relay, relay::close, untilClosed, relay.toString(), true);
     }
 
     /**
@@ -282,7 +291,7 @@ final class RelayCommand implements Callable<Integer> {
             new CountDownLatch(1).await(); // until the hook stops the API, and so the relay, and exits
             return ExitCodes.OK;
         };
-        return new Running(relay, api::close, untilSignal, relay + " and the Toxiproxy API");
+        return new Running(relay, api::close, untilSignal, relay + " and the Toxiproxy API", false);
     }
 
     /** Every value checked, before anything is bound. */

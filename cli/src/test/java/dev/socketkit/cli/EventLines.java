@@ -1,6 +1,8 @@
 package dev.socketkit.cli;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +25,35 @@ final class EventLines {
     private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
 
     private EventLines() {}
+
+    /**
+     * An {@code open} event as {@link #events} returns it: connection {@code conn} from loopback port {@code
+     * clientPort}, with {@code otherEnd} ({@code target} for the relay, {@code server} for serve) at loopback {@code
+     * port}.
+     */
+    static Map<String, Object> open(int conn, int clientPort, String otherEnd, int port) {
+        return Map.of(
+                "event",
+                "open",
+                "conn",
+                (double) conn,
+                "client",
+                "127.0.0.1:" + clientPort,
+                otherEnd,
+                "127.0.0.1:" + port);
+    }
+
+    /** A {@code close} event as {@link #events} returns it. */
+    static Map<String, Object> close(int conn, int up, int down, String end) {
+        return Map.of("event", "close", "conn", (double) conn, "up", (double) up, "down", (double) down, "end", end);
+    }
+
+    /** Sends {@code text} on {@code client} and reads it back (10 s at most), from an echo server or through a relay. */
+    static void echoes(Socket client, String text) throws IOException {
+        client.setSoTimeout(10_000);
+        client.getOutputStream().write(text.getBytes(US_ASCII));
+        assertEquals(text, new String(client.getInputStream().readNBytes(text.length()), US_ASCII));
+    }
 
     /** Each line an object with an event and a time in ISO-8601 UTC with milliseconds; returned with the time left out. */
     static List<Map<String, Object>> events(List<String> lines) {

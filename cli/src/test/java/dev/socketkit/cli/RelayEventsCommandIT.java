@@ -2,7 +2,6 @@ package dev.socketkit.cli;
 
 import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
 import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import dev.socketkit.server.Server;
 import dev.socketkit.server.ServerConfig;
 import dev.socketkit.server.ServerKind;
 import dev.socketkit.transport.Endpoint;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -53,43 +55,111 @@ class RelayEventsCommandIT {
         return Map.of("event", "fault", of, 1.0, "name", name, "type", type, "direction", direction);
     }
 
+    /** Starts {@code socketkit relay} from loopback to {@code echo} with {@code --events -} and {@code options}. */
+    private Endpoint eventsOnStdout(Server echo, String... options) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(
+                List.of("relay", "tcp://127.0.0.1:0", echo.endpoint().toString(), "--events", "-"));
+        args.addAll(List.of(options));
+        socketkit = SocketKitProcess.start(args.toArray(String[]::new));
+        return Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+    }
+
+    /** Waits for connection {@code conn}'s close line on stdout. */
+    private void awaitClose(int conn) throws InterruptedException {
+        socketkit.awaitStdoutLine(
+                line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":" + conn + ","), START_TIMEOUT);
+    }
+
+    /** Stops it with SIGTERM, as a supervisor does, and returns the events on stdout after the listening line. */
+    private List<Map<String, Object>> stoppedEvents(Endpoint relay) throws InterruptedException {
+        socketkit.sigterm();
+        assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
+        List<String> stdout = socketkit.stdout();
+        assertEquals("listening " + relay, stdout.get(0));
+        return EventLines.events(stdout.subList(1, stdout.size()));
+    }
+
+    /** An open event of a connection from loopback port {@code clientPort} to {@code target}, the time left out. */
+    private static Map<String, Object> open(int conn, int clientPort, Server target) {
+        return EventLines.open(conn, clientPort, "target", target.endpoint().port());
+    }
+
+    /** A stream relay's stopped line, the time left out. */
+    private static Map<String, Object> stopped(int conns, int up, int down) {
+        return Map.of("event", "stopped", "conns", (double) conns, "up", (double) up, "down", (double) down);
+    }
+
     @Test
     void onStdoutEachConnectionItsFaultAndItsCloseFollowTheListeningLine() throws Exception {
         try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
-            socketkit = SocketKitProcess.start(
-                    "relay",
-                    "tcp://127.0.0.1:0",
-                    echo.endpoint().toString(),
-                    "--events",
-                    "-",
-                    "--fault",
-                    "latency:both:latency=1ms,connections=1");
-            Endpoint relay = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
+            Endpoint relay = eventsOnStdout(echo, "--fault", "latency:both:latency=1ms,connections=1");
             int[] ports = new int[2];
             for (int i = 0; i < 2; i++) {
                 try (Socket client = new Socket("127.0.0.1", relay.port())) {
                     ports[i] = client.getLocalPort();
-                    client.getOutputStream().write("ping".getBytes(US_ASCII));
-                    assertEquals("ping", new String(client.getInputStream().readNBytes(4), US_ASCII));
+                    EventLines.echoes(client, "ping");
                 }
-                int n = i + 1;
-                socketkit.awaitStdoutLine(
-                        line -> line.contains("\"event\":\"close\"") && line.contains("\"conn\":" + n), START_TIMEOUT);
+                awaitClose(i + 1);
             }
-            socketkit.sigterm();
-            assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
-            List<String> stdout = socketkit.stdout();
-            assertEquals("listening " + relay, stdout.get(0));
-            String target = "127.0.0.1:" + echo.endpoint().port();
             assertEquals(
                     List.of(
-                            Map.of("event", "open", "conn", 1.0, "client", "127.0.0.1:" + ports[0], "target", target),
+                            open(1, ports[0], echo),
                             fault("conn", "latency_both", "latency", "upstream"),
                             fault("conn", "latency_both", "latency", "downstream"),
-                            Map.of("event", "close", "conn", 1.0, "up", 4.0, "down", 4.0, "end", "closed"),
-                            Map.of("event", "open", "conn", 2.0, "client", "127.0.0.1:" + ports[1], "target", target),
-                            Map.of("event", "close", "conn", 2.0, "up", 4.0, "down", 4.0, "end", "closed")),
-                    EventLines.events(stdout.subList(1, stdout.size())));
+                            EventLines.close(1, 4, 4, "closed"),
+                            open(2, ports[1], echo),
+                            EventLines.close(2, 4, 4, "closed"),
+                            stopped(2, 8, 8)),
+                    stoppedEvents(relay));
+        }
+    }
+
+    /**
+     * Over {@code --max-connections 1}: the connection refused has its one {@code close}, {@code refused}, and no
+     * {@code open}, as serve's; the one held open still relays.
+     */
+    @Test
+    void aConnectionRefusedOverTheLimitHasItsCloseAndNoOpen() throws Exception {
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
+            Endpoint relay = eventsOnStdout(echo, "--max-connections", "1");
+            int heldPort;
+            try (Socket held = new Socket("127.0.0.1", relay.port())) {
+                heldPort = held.getLocalPort();
+                EventLines.echoes(held, "ab"); // joined, so it holds the one place
+                try (Socket refused = new Socket("127.0.0.1", relay.port())) {
+                    refused.setSoTimeout(10_000);
+                    assertEquals(-1, refused.getInputStream().read(), "over --max-connections 1: closed at once");
+                }
+                awaitClose(2);
+                EventLines.echoes(held, "cd"); // the first still relays
+            }
+            awaitClose(1);
+            assertEquals(
+                    List.of(
+                            open(1, heldPort, echo),
+                            EventLines.close(2, 0, 0, "refused"),
+                            EventLines.close(1, 4, 4, "closed"),
+                            // The refused one is not counted: it was never joined.
+                            stopped(1, 4, 4)),
+                    stoppedEvents(relay));
+        }
+    }
+
+    /**
+     * With {@code --api} the relay is the API's proxy, which its clients may stop and start again, each time counting
+     * from 0: no total would be the run's, so there is no {@code stopped} line, and the last is the last close.
+     */
+    @Test
+    void withTheApiTheLastLineIsTheLastCloseAndNoTotals() throws Exception {
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0))) {
+            Endpoint relay = eventsOnStdout(echo, "--api", "127.0.0.1:0");
+            int port;
+            try (Socket client = new Socket("127.0.0.1", relay.port())) {
+                port = client.getLocalPort();
+                EventLines.echoes(client, "x");
+            }
+            awaitClose(1);
+            assertEquals(List.of(open(1, port, echo), EventLines.close(1, 1, 1, "closed")), stoppedEvents(relay));
         }
     }
 
@@ -104,8 +174,10 @@ class RelayEventsCommandIT {
                     echo.endpoint().toString(),
                     "--events",
                     file.toString(),
+                    // Long enough that no pause of a loaded machine, the sender's or the echo's, ends the session
+                    // midway, as 300 ms did in RelayListenerTest.
                     "--session-idle-timeout",
-                    "300ms",
+                    "2s",
                     "--fault",
                     "drop:upstream:rate=0.5",
                     "--seed",
@@ -113,23 +185,26 @@ class RelayEventsCommandIT {
             Endpoint relay = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
             client.connect(relay.inetSocketAddress());
-            client.setSoTimeout(200);
-            int answered = 0;
             for (int i = 0; i < 50; i++) {
                 client.send(new DatagramPacket(new byte[] {(byte) i}, 1));
-            }
-            try {
-                while (answered < 50) {
-                    client.receive(new DatagramPacket(new byte[8], 8));
-                    answered++;
-                }
-            } catch (java.net.SocketTimeoutException noMore) {
-                // the rest were dropped
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (Files.readAllLines(file).stream().noneMatch(line -> line.contains("session_close"))) {
                 assertTrue(System.nanoTime() < deadline, "no session_close in " + Files.readAllLines(file));
                 Thread.sleep(20);
+            }
+            // By the session's end every answer the relay passed on is on its way: as many as its down count, each
+            // awaited as long as a loaded machine may take, rather than guessing how soon the last one comes.
+            double down = (Double) EventLines.events(Files.readAllLines(file, UTF_8)).stream()
+                    .filter(event -> event.get("event").equals("session_close"))
+                    .findFirst()
+                    .orElseThrow()
+                    .get("down");
+            client.setSoTimeout(10_000);
+            int answered = 0;
+            while (answered < down) {
+                client.receive(new DatagramPacket(new byte[8], 8));
+                answered++;
             }
             socketkit.sigterm();
             assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
@@ -137,27 +212,26 @@ class RelayEventsCommandIT {
             String from = "127.0.0.1:" + client.getLocalPort();
             double passed = answered;
             assertTrue(passed > 10 && passed < 40, passed + " of 50 passed");
+            // The session's totals, and the relay's when it stops: one session, so the same.
+            Map<String, Object> traffic = Map.of("up", 50.0, "down", passed, "up_bytes", 50.0, "down_bytes", passed);
+            Map<String, Object> closed = new HashMap<>(traffic);
+            closed.putAll(Map.of(
+                    "event",
+                    "session_close",
+                    "session",
+                    1.0,
+                    "end",
+                    "expired",
+                    "faults",
+                    Map.of("drop_upstream", 50 - passed)));
+            Map<String, Object> stopped = new HashMap<>(traffic);
+            stopped.putAll(Map.of("event", "stopped", "sessions", 1.0));
             assertEquals(
                     List.of(
                             Map.of("event", "session_open", "session", 1.0, "client", from),
                             fault("session", "drop_upstream", "drop", "upstream"),
-                            Map.of(
-                                    "event",
-                                    "session_close",
-                                    "session",
-                                    1.0,
-                                    "up",
-                                    50.0,
-                                    "down",
-                                    passed,
-                                    "up_bytes",
-                                    50.0,
-                                    "down_bytes",
-                                    passed,
-                                    "end",
-                                    "expired",
-                                    "faults",
-                                    Map.of("drop_upstream", 50 - passed))),
+                            closed,
+                            stopped),
                     EventLines.events(Files.readAllLines(file, UTF_8)));
         }
         // A second run appends.

@@ -2,7 +2,6 @@ package dev.socketkit.cli;
 
 import static dev.socketkit.cli.SocketKitProcess.EXIT_OK;
 import static dev.socketkit.cli.SocketKitProcess.START_TIMEOUT;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,19 +41,7 @@ class ServeEventsCommandIT {
     }
 
     private static Map<String, Object> open(int conn, Socket client, Endpoint server) {
-        return Map.of(
-                "event",
-                "open",
-                "conn",
-                (double) conn,
-                "client",
-                "127.0.0.1:" + client.getLocalPort(),
-                "server",
-                "127.0.0.1:" + server.port());
-    }
-
-    private static Map<String, Object> close(int conn, int up, int down, String end) {
-        return Map.of("event", "close", "conn", (double) conn, "up", (double) up, "down", (double) down, "end", end);
+        return EventLines.open(conn, client.getLocalPort(), "server", server.port());
     }
 
     private void awaitClose(int conn, String end) throws InterruptedException {
@@ -63,12 +50,6 @@ class ServeEventsCommandIT {
                         && line.contains("\"conn\":" + conn + ",")
                         && line.contains("\"end\":\"" + end + "\""),
                 START_TIMEOUT);
-    }
-
-    private static void echoes(Socket client, String text) throws java.io.IOException {
-        client.setSoTimeout(10_000);
-        client.getOutputStream().write(text.getBytes(US_ASCII));
-        assertEquals(text, new String(client.getInputStream().readNBytes(text.length()), US_ASCII));
     }
 
     /**
@@ -90,25 +71,25 @@ class ServeEventsCommandIT {
         Endpoint server = Endpoint.parse(socketkit.awaitListening(START_TIMEOUT));
         List<Map<String, Object>> expected = new ArrayList<>();
         try (Socket first = new Socket("127.0.0.1", server.port())) {
-            echoes(first, "ping");
+            EventLines.echoes(first, "ping");
             expected.add(open(1, first, server));
         }
         awaitClose(1, "closed");
-        expected.add(close(1, 4, 4, "closed"));
+        expected.add(EventLines.close(1, 4, 4, "closed"));
 
         Socket held = new Socket("127.0.0.1", server.port());
-        echoes(held, "ab");
+        EventLines.echoes(held, "ab");
         expected.add(open(2, held, server));
         try (Socket refused = new Socket("127.0.0.1", server.port())) {
             refused.setSoTimeout(10_000);
             assertEquals(-1, refused.getInputStream().read(), "over --max-connections 1: closed at once");
         }
         awaitClose(3, "refused");
-        expected.add(close(3, 0, 0, "refused"));
+        expected.add(EventLines.close(3, 0, 0, "refused"));
         held.setSoLinger(true, 0); // its close is a reset
         held.close();
         awaitClose(2, "reset");
-        expected.add(close(2, 2, 2, "reset"));
+        expected.add(EventLines.close(2, 2, 2, "reset"));
 
         try (Socket idle = new Socket("127.0.0.1", server.port())) {
             idle.setSoTimeout(10_000);
@@ -116,15 +97,15 @@ class ServeEventsCommandIT {
             assertEquals(-1, idle.getInputStream().read(), "closed by the idle timeout");
         }
         awaitClose(4, "idle_timeout");
-        expected.add(close(4, 0, 0, "idle_timeout"));
+        expected.add(EventLines.close(4, 0, 0, "idle_timeout"));
 
         try (Socket last = new Socket("127.0.0.1", server.port())) {
-            echoes(last, "z");
+            EventLines.echoes(last, "z");
             expected.add(open(5, last, server));
             socketkit.sigterm();
             assertEquals(EXIT_OK, socketkit.awaitExit(SocketKitProcess.EXIT_TIMEOUT), socketkit::toString);
         }
-        expected.add(close(5, 1, 1, "stopped"));
+        expected.add(EventLines.close(5, 1, 1, "stopped"));
         expected.add(Map.of("event", "stopped", "conns", 4.0, "up", 7.0, "down", 7.0)); // 3 was refused, not served
         List<String> stdout = socketkit.stdout();
         assertEquals("listening " + server, stdout.get(0));

@@ -10,6 +10,9 @@ final class Counters {
     /** The ordinal of the last datagram session opened. */
     final AtomicLong sessions = new AtomicLong();
 
+    /** Stream connections joined to the target: those with a {@link RelayListener#connectionOpened}. */
+    final LongAdder joinedConnections = new LongAdder();
+
     final LongAdder openConnections = new LongAdder();
     final LongAdder bufferedBytes = new LongAdder();
     final LongAdder openSessions = new LongAdder();
@@ -34,6 +37,7 @@ final class Counters {
                 openConnections.sum(),
                 bufferedBytes.sum(),
                 connections.get(),
+                joinedConnections.sum(),
                 openSessions.sum(),
                 sessions.get(),
                 bytesUpstream.sum(),

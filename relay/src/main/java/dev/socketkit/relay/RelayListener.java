@@ -32,8 +32,9 @@ public interface RelayListener {
      * @param bytesDownstream bytes passed from the target to the client
      * @param end how it ended: {@code closed} (by either side, or the relay stopping), {@code reset} (a reset passed
      *     on), {@code failed} (an I/O error), {@code target_failed} (the target refused, did not answer, or failed its
-     *     TLS handshake; such a connection was never opened). A client that leaves before the target answers, or
-     *     a relay that stops meanwhile, ends it as {@code closed}
+     *     TLS handshake; such a connection was never opened), {@code refused} (closed as soon as it was accepted,
+     *     because {@link RelayConfig#maxConnections()} were open; never opened either). A client that leaves before the
+     *     target answers, or a relay that stops meanwhile, ends it as {@code closed}
      */
     default void connectionClosed(long number, long bytesUpstream, long bytesDownstream, String end) {}
 

@@ -8,6 +8,8 @@ package dev.socketkit.relay;
  * @param bufferedBytes bytes the relay holds now: read from one side and not yet written to the other (see the high
  *     mark in the README)
  * @param connections stream connections accepted in total
+ * @param joinedConnections stream connections joined to the target in total (both ends connected): those accepted less
+ *     those refused over the limit, those whose target failed, and those whose client left first
  * @param openSessions datagram sessions open now (each a client address and its upstream socket)
  * @param sessions datagram sessions opened in total
  * @param bytesUpstream bytes read from clients, to go to the target
@@ -29,6 +31,7 @@ public record RelayStats(
         long openConnections,
         long bufferedBytes,
         long connections,
+        long joinedConnections,
         long openSessions,
         long sessions,
         long bytesUpstream,

@@ -145,12 +145,12 @@ final class StreamRelay {
     }
 
     /**
-     * On the listening channel, in accept order: takes a place for {@code client} under {@link
+     * On the listening channel, in accept order: takes a place for connection {@code number} under {@link
      * RelayConfig#maxConnections()} and hands it on to be registered, the place given back when it closes or fails to
-     * be registered; or closes it at once, before anything is connected to the target for it, counted and logged (a line
-     * a second at most).
+     * be registered; or closes it at once, before anything is connected to the target for it, counted, logged (a line a
+     * second at most) and told to the listener as its one event, a close {@code refused}, since it was never opened.
      */
-    private void admit(ChannelHandlerContext ctx, Channel client) {
+    private void admit(ChannelHandlerContext ctx, Channel client, long number) {
         if (cap.admit(ctx, client)) {
             return;
         }
@@ -160,6 +160,7 @@ final class StreamRelay {
             LOG.warn("{}{}", cap.refusal(client.remoteAddress()), more);
         }
         ConnectionCap.refuse(client);
+        listener.connectionClosed(number, 0, 0, "refused");
     }
 
     /**
@@ -177,8 +178,9 @@ final class StreamRelay {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Channel child) {
-                child.attr(NUMBER).set(counters.connections.incrementAndGet());
-                admit(ctx, child);
+                long number = counters.connections.incrementAndGet();
+                child.attr(NUMBER).set(number); // for its Splice, once registered
+                admit(ctx, child, number);
             } else {
                 ctx.fireChannelRead(msg);
             }
@@ -306,6 +308,7 @@ final class StreamRelay {
 
         private void start() {
             started = true;
+            counters.joinedConnections.increment();
             LOG.debug(
                     "connection {} opened: {} -> {} | {} -> {}",
                     number,

@@ -132,6 +132,31 @@ class RelayListenerTest {
     }
 
     @Test
+    void aConnectionRefusedOverTheLimitIsClosedAsRefusedAndNeverJoined() throws Exception {
+        Recorder events = new Recorder();
+        try (Server echo = echo(Endpoint.tcp("127.0.0.1", 0));
+                Relay relay = Relay.start(RelayConfig.of(Endpoint.tcp("127.0.0.1", 0), echo.endpoint())
+                        .withMaxConnections(1)
+                        .withListener(events));
+                Socket held = new Socket("127.0.0.1", relay.endpoint().port())) {
+            held.setSoTimeout(10_000);
+            held.getOutputStream().write('a');
+            assertEquals('a', held.getInputStream().read(), "joined: it holds the one place");
+            try (Socket refused = new Socket("127.0.0.1", relay.endpoint().port())) {
+                refused.setSoTimeout(10_000);
+                assertEquals(-1, refused.getInputStream().read(), "closed as soon as it is accepted");
+            }
+            List<String> all = events.awaitCount(2);
+            assertTrue(all.get(0).startsWith("open 1 "), all::toString);
+            assertEquals(List.of("close 2 0 0 refused"), all.subList(1, all.size()));
+            RelayStats stats = relay.stats();
+            assertEquals(
+                    List.of(2L, 1L, 1L),
+                    List.of(stats.connections(), stats.joinedConnections(), stats.connectionsRefused()));
+        }
+    }
+
+    @Test
     void aDatagramSessionReportsItsFaultOnceAndItsTotalsAtItsEnd() throws Exception {
         Recorder events = new Recorder();
         try (Server echo = echo(Endpoint.udp("127.0.0.1", 0));

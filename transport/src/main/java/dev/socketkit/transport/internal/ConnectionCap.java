@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is taken by compare-and-set when a connection is accepted and given back when it closes, so the count is exact across
  * event loops. {@link #admit} takes it on the listening channel, in accept order: with accepts batched per readiness
  * event ({@link Bootstraps#acceptInBatches}) the connections of one batch go to different event loops, and a place
- * taken once a connection is registered would go to whichever loop got there first. One connection more is to be closed at once, counted and logged (in {@link #refusal}'s words): left in
- * the listen backlog it would wait for a place that may never come, and the peer would learn nothing.
+ * taken once a connection is registered would go to whichever loop got there first. One connection more is to be
+ * closed at once, counted and logged (in {@link #refusal}'s words): left in the listen backlog it would wait for a
+ * place that may never come, and the peer would learn nothing.
  */
 public final class ConnectionCap {
     private final int max;
@@ -66,8 +67,9 @@ public final class ConnectionCap {
     }
 
     /**
-     * Closes a connection {@link #admit} refused, on the listening channel's event loop. It has no event loop of its own
-     * yet, so it cannot be closed through its pipeline; this is how Netty's acceptor closes a child it cannot register.
+     * Closes a connection {@link #admit} refused, on the listening channel's event loop. It has no event loop of its
+     * own yet, so it cannot be closed through its pipeline; this is how Netty's acceptor closes a child it cannot
+     * register.
      *
      * @param child the refused connection
      */
