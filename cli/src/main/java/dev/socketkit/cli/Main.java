@@ -45,7 +45,7 @@ public final class Main {
         if (archiveRun != null) {
             ArchiveTraining.run(out, err);
             unpackEpoll(Path.of(archiveRun));
-        } else {
+        } else if (!RootHelp.asked(args) || !RootHelp.print(out)) {
             status = SocketKitCommand.newCommandLine(out, err, args).execute(args);
         }
         out.flush();

@@ -139,6 +139,20 @@ class StartupIT {
         assertTrue(fromJars.size() <= 5, () -> fromJars.size() + " classes read from jars: " + fromJars);
     }
 
+    /** {@code socketkit --help} prints the text the build rendered ({@link RootHelp}), without making picocli's model. */
+    @Test
+    void theRootHelpIsPrintedWithoutPicocliMakingItsModel() throws Exception {
+        Path log = Files.createTempFile(dir, "help-classes-", ".log");
+        List<String> options = List.of("-Xlog:disable", "-Xlog:class+load=info:file=" + log);
+        try (SocketKitProcess help = SocketKitProcess.startWithJvmOptions(options, "--help")) {
+            assertEquals(SocketKitProcess.EXIT_OK, help.awaitExit(SocketKitProcess.EXIT_TIMEOUT), help::toString);
+            assertEquals(RootHelp.render(false).lines().toList(), help.stdout(), help::toString);
+        }
+        List<String> classes = classNames(Files.readAllLines(log));
+        assertTrue(classes.contains("dev.socketkit.cli.RootHelp"), "RootHelp did not print it");
+        assertFalse(classes.contains("picocli.CommandLine$Model$CommandSpec"), "picocli made a command's model");
+    }
+
     /** Netty's JFR events are its buffer allocator's: {@code AllocateChunkEvent}, {@code FreeBufferEvent}... */
     private static boolean nettyJfrEvents(List<String> classes) {
         return classes.stream().anyMatch(name -> name.startsWith("io.netty.buffer.") && name.endsWith("Event"));
