@@ -16,7 +16,8 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 /**
  * Writes, at build time, what the archive ships beside the jar, from the command line's own model: the shell completion
- * scripts, and the AsciiDoc sources of the man pages, one per command, which the build turns into troff. The CLI never
+ * scripts, and the AsciiDoc sources of the man pages, one per command, which the build turns into troff; and into the
+ * jar, the root's {@code --help} text ({@link RootHelp}). The CLI never
  * runs it: the build does, with picocli-codegen on the class path, which the CLI's class path does not have.
  */
 public final class DocsGenerator {
@@ -27,12 +28,13 @@ public final class DocsGenerator {
 
     /**
      * {@code completion DIR}: writes {@code socketkit.bash} and {@code _socketkit} (zsh) to {@code DIR}, exactly what
-     * {@code socketkit completion bash|zsh} prints. {@code man SOURCES PAGES VERSION}: writes {@code socketkit.adoc},
+     * {@code socketkit completion bash|zsh} prints. {@code help CLASSES}: writes the {@link RootHelp} texts among the
+     * classes in {@code CLASSES}. {@code man SOURCES PAGES VERSION}: writes {@code socketkit.adoc},
      * {@code socketkit-serve.adoc} and one more for each command to {@code SOURCES}, for asciidoctor's {@code manpage}
      * backend to turn into {@code PAGES/socketkit.1} and the rest, each page naming {@code socketkit VERSION}. The pages
      * and sources of an earlier build are removed first, so that a command renamed or gone leaves no page behind.
      *
-     * @param args {@code completion DIR} or {@code man SOURCES PAGES VERSION}
+     * @param args {@code completion DIR}, {@code help CLASSES} or {@code man SOURCES PAGES VERSION}
      * @throws IOException if a file cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -44,6 +46,9 @@ public final class DocsGenerator {
                 Files.writeString(
                         dir.resolve(shell.fileName()), CompletionCommand.script(shell, root), StandardCharsets.UTF_8);
             }
+        } else if (args.length == 2 && args[0].equals("help")) {
+            RootHelp.write(
+                    Path.of(args[1]).resolve(RootHelp.class.getPackageName().replace('.', '/')));
         } else if (args.length == 4 && args[0].equals("man")) {
             removeAll(Path.of(args[1]), ".adoc");
             removeAll(Path.of(args[2]), ".1");
@@ -56,7 +61,8 @@ public final class DocsGenerator {
                 throw new IOException("picocli's ManPageGenerator failed with status " + status);
             }
         } else {
-            throw new IllegalArgumentException("usage: DocsGenerator completion DIR | man SOURCES PAGES VERSION");
+            throw new IllegalArgumentException(
+                    "usage: DocsGenerator completion DIR | help CLASSES | man SOURCES PAGES VERSION");
         }
     }
 

@@ -7,9 +7,6 @@ import picocli.CommandLine.Option;
  * first logger exists, so Log4j starts with the right levels.
  */
 final class LoggingOptions {
-    /** The prefix of the simple logger's settings. */
-    private static final String SIMPLE = "org.apache.logging.log4j.simplelog.";
-
     @Option(
             names = {"-v", "--verbose"},
             description = "Log at DEBUG: every message read and written, the socket options in effect.")
@@ -25,7 +22,9 @@ final class LoggingOptions {
 
     /**
      * Sets the Log4j properties that log4j2.properties reads, and picks {@link StderrLogging} to write the lines unless
-     * the user picked a provider; must run before any logger is created.
+     * the user picked a provider; must run before any logger is created. Every command logs so, those over in moments
+     * ({@code send}, {@code resolve}) too: their loggers start the Log4j API only when a line is written
+     * ({@link NettyLogging}, {@link LogLevels#debug}).
      */
     void apply() {
         if (verbose && quiet) {
@@ -35,24 +34,6 @@ final class LoggingOptions {
         System.setProperty("socketkit.log.netty", debug ? "info" : "warn");
         System.setProperty("socketkit.log.stacktraces", debug ? "full" : "none");
         Main.setUnlessSet("log4j.provider", StderrLogging.class.getName());
-    }
-
-    /**
-     * As {@link #apply()}, for commands over in moments ({@code send}, {@code resolve}): unless {@code -v} or
-     * {@code --debug} asks for details, they log through the Log4j API's simple logger, to stderr, at INFO (WARN with
-     * {@code -q}). Log4j Core would load some 600 classes and an XML parser to read its configuration, about a third of
-     * such a command's start-up, for lines these commands almost never write. The simple logger has one level for all
-     * loggers and prints a stack trace with any exception logged: Netty's WARN lines, the only ones that carry one, are
-     * for faults in Netty itself. Its lines carry no time of day ({@code WARN --insecure: ...}): the simple logger makes
-     * a {@code SimpleDateFormat} for every logger, which sets up the locale's calendar, date symbols and time zone
-     * whether or not a line is ever written, some 40 ms of CPU; a command over in moments needs no timestamps.
-     */
-    void applyForShortCommand() {
-        apply();
-        if (!verbose && !debug) {
-            System.setProperty("log4j.provider", "org.apache.logging.log4j.simple.internal.SimpleProvider");
-            System.setProperty(SIMPLE + "level", quiet ? "WARN" : "INFO");
-            System.setProperty(SIMPLE + "showShortLogname", "false");
-        }
+        LogLevels.refresh();
     }
 }

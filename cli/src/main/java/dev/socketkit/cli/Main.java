@@ -4,6 +4,8 @@ import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.lang.reflect.Modifier;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +16,15 @@ public final class Main {
     /** Netty's switch for its buffer allocator's JFR events. */
     static final String NETTY_JFR = "io.netty.jfr.enabled";
 
+    /** The JDK's property that names the NIO selector provider, else looked for as a service on the class path. */
+    static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+
     /**
-     * The launcher's request, on the run that makes its class archive, to unpack Netty's epoll library into the
-     * directory this names: later runs load it from there ({@code -Djava.library.path}), see {@link #unpackEpoll}.
+     * The launcher's request, on the run that makes its class archive: run the {@link ArchiveTraining} instead of a
+     * command, then unpack Netty's epoll library into the directory this names, from where later runs load it
+     * ({@code -Djava.library.path}), see {@link #unpackEpoll}.
      */
-    static final String UNPACK_EPOLL = "socketkit.unpack.epoll";
+    static final String ARCHIVE_RUN = "socketkit.archive.run";
 
     private Main() {}
 
@@ -29,13 +35,18 @@ public final class Main {
      */
     public static void main(String[] args) {
         quietNettyJfr();
+        NettyLogging.install();
+        skipClassPathScans();
         Charset charset = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(System.out, true, charset);
         PrintWriter err = new PrintWriter(System.err, true, charset);
-        int status = SocketKitCommand.newCommandLine(out, err, args).execute(args);
-        String unpackTo = System.getProperty(UNPACK_EPOLL);
-        if (unpackTo != null) {
-            unpackEpoll(Path.of(unpackTo));
+        String archiveRun = System.getProperty(ARCHIVE_RUN);
+        int status = ExitCodes.OK;
+        if (archiveRun != null) {
+            ArchiveTraining.run(out, err);
+            unpackEpoll(Path.of(archiveRun));
+        } else if (!RootHelp.asked(args) || !RootHelp.print(out)) {
+            status = SocketKitCommand.newCommandLine(out, err, args).execute(args);
         }
         out.flush();
         err.flush();
@@ -50,6 +61,43 @@ public final class Main {
      */
     static void quietNettyJfr() {
         setUnlessSet(NETTY_JFR, "false");
+    }
+
+    /**
+     * Spares every command two looks through the whole class path for something no jar on it has. The first look opens
+     * every jar (some fifty), which costs about 40 ms however little the command does; {@code --help}'s largest single
+     * cost, and {@code send}'s once it no longer starts the Log4j API ({@link NettyLogging}). The user's {@code -D}
+     * wins, as always.
+     * <ul>
+     *   <li>picocli looks for Groovy's {@code Closure} class whenever it makes a command, in case an annotation holds a
+     *       closure; its own property turns that off.
+     *   <li>Netty's epoll transport opens a NIO selector as it starts (its workaround for a class-loading deadlock),
+     *       and the JDK then looks in every jar for a {@code SelectorProvider} service before it takes its own. Its
+     *       documented property names the provider instead: here the JDK's own for this platform, the one the look
+     *       would end with. A JDK without that class (another platform, a future JDK) is left to look.
+     * </ul>
+     */
+    static void skipClassPathScans() {
+        setUnlessSet("picocli.disable.closures", "true");
+        String os = System.getProperty("os.name", "");
+        String jdkProvider = os.startsWith("Linux")
+                ? "sun.nio.ch.EPollSelectorProvider"
+                : os.startsWith("Mac") ? "sun.nio.ch.KQueueSelectorProvider" : null;
+        if (jdkProvider != null && isSelectorProvider(jdkProvider)) {
+            setUnlessSet(SELECTOR_PROVIDER, jdkProvider);
+        }
+    }
+
+    /** Whether the JDK has a public {@code SelectorProvider} class of this name that can be made without arguments. */
+    private static boolean isSelectorProvider(String name) {
+        try {
+            Class<?> type = Class.forName(name, false, ClassLoader.getPlatformClassLoader());
+            return SelectorProvider.class.isAssignableFrom(type)
+                    && Modifier.isPublic(type.getModifiers())
+                    && Modifier.isPublic(type.getConstructor().getModifiers());
+        } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
+            return false;
+        }
     }
 
     /** Sets a system property to {@code value} unless it is set already (the user's {@code -D} always wins). */

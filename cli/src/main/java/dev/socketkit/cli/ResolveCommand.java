@@ -20,7 +20,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,7 +99,7 @@ final class ResolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        logging.applyForShortCommand();
+        logging.apply();
         // Every value checked before the first lookup.
         if (host.isBlank()) {
             throw new UsageException("HOST must not be empty");
@@ -162,16 +161,15 @@ final class ResolveCommand implements Callable<Integer> {
 
     /** {@code gethostbyname} for every address, then {@code getfqdn}; runs on the lookup thread. */
     private static Result resolve(String host, Family family) throws UnknownHostException {
-        Logger log = LogManager.getLogger(ResolveCommand.class);
-        log.debug("resolving '{}' ({}) with the system resolver", host, family);
+        debug("resolving '{}' ({}) with the system resolver", host, family);
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            log.debug("the resolver says: {}", e.getMessage());
+            debug("the resolver says: {}", e.getMessage());
             throw e;
         }
-        log.debug("'{}' resolves to {}", host, List.of(all));
+        debug("'{}' resolves to {}", host, List.of(all));
         List<InetAddress> chosen = new ArrayList<>();
         for (InetAddress address : all) {
             if (family.admits(address)) {
@@ -189,7 +187,7 @@ final class ResolveCommand implements Callable<Integer> {
         // getCanonicalHostName answers the address's own text when no name maps back to it.
         String canonical = first.getCanonicalHostName();
         String fqdn = canonical.equals(first.getHostAddress()) ? fallbackName(host, first) : canonical;
-        log.debug("'{}' maps back to '{}'", first, canonical);
+        debug("'{}' maps back to '{}'", first, canonical);
         return new Result(lines(chosen), fqdn);
     }
 
@@ -235,5 +233,12 @@ final class ResolveCommand implements Callable<Integer> {
             return millis / 1000 + "s";
         }
         return millis + "ms";
+    }
+
+    /** A DEBUG line ({@code -v}); without {@code -v}, no logger is made, so a lookup does not start the Log4j API. */
+    private static void debug(String format, Object... arguments) {
+        if (LogLevels.debug(ResolveCommand.class)) {
+            LogManager.getLogger(ResolveCommand.class).debug(format, arguments);
+        }
     }
 }

@@ -128,12 +128,11 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        logging.applyForShortCommand();
+        logging.apply();
         // One connection for moments: Netty's default, pooling allocator lays out its size classes and magazines
         // (40 ms of CPU, docs/measurements.md, "Start-up, measured") to hand out a few buffers, which plain ones serve
         // as well.
         Main.setUnlessSet(NETTY_ALLOCATOR, "unpooled");
-        Logger log = LogManager.getLogger(SendCommand.class);
         List<String> messages = new ArrayList<>(arguments);
         Endpoint endpoint = tls.endpoint(
                 !messages.isEmpty() && Endpoint.looksLikeEndpoint(messages.get(0))
@@ -187,8 +186,9 @@ final class SendCommand implements Callable<Integer> {
         ClientTlsOptions.warnIfInsecure(tlsConfig);
 
         try (Client client = Client.connect(config)) {
-            log.debug("connected to {} via {}", endpoint, client.transport().id());
-            if (log.isDebugEnabled()) {
+            if (LogLevels.debug(SendCommand.class)) { // -v: else no logger, so no Log4j set-up, for a quiet send
+                Logger log = LogManager.getLogger(SendCommand.class);
+                log.debug("connected to {} via {}", endpoint, client.transport().id());
                 client.tlsSession().ifPresent(session -> log.debug(describe(session, client.applicationProtocol())));
             }
             StdinPump pump = null;

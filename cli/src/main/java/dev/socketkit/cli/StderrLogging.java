@@ -17,9 +17,9 @@ import org.apache.logging.log4j.spi.Provider;
 
 /**
  * The CLI's logging backend for text lines: what {@code log4j2.properties} configures Log4j Core to do, done without
- * Log4j Core. A server, relay or bench writes {@code HH:mm:ss.SSS LEVEL message} lines to stderr. The levels are
+ * Log4j Core. Every command writes {@code HH:mm:ss.SSS LEVEL message} lines to stderr. The levels are
  * {@code socketkit.log.level} for socketkit's loggers, {@code socketkit.log.netty} for Netty's and WARN for the rest, as
- * {@link LoggingOptions} sets them. A logged exception's stack trace is printed only with {@code --debug}.
+ * {@link LogLevels} says. A logged exception's stack trace is printed only with {@code --debug}.
  *
  * <p>Why: Log4j Core loads some 600 classes and reads its configuration at every start, about a third of the CPU a
  * {@code serve} spends before its {@code listening} line (docs/measurements.md, "Start-up, measured").
@@ -47,18 +47,12 @@ public final class StderrLogging extends Provider {
             synchronized (this) {
                 made = factory;
                 if (made == null) {
-                    made = configured() ? core() : new Factory();
+                    made = LogLevels.configured() ? core() : new Factory();
                     factory = made;
                 }
             }
         }
         return made;
-    }
-
-    /** Whether a Log4j configuration file is named, by the user or by {@code --log-format json}. */
-    static boolean configured() {
-        return System.getProperty("log4j2.configurationFile") != null
-                || System.getProperty("log4j.configurationFile") != null;
     }
 
     private static LoggerContextFactory core() {
@@ -150,13 +144,7 @@ public final class StderrLogging extends Provider {
 
         /** The level {@code log4j2.properties} gives a logger of this name. */
         private static Level level(String name) {
-            if (name.startsWith("dev.socketkit.")) {
-                return Level.toLevel(System.getProperty("socketkit.log.level"), Level.INFO);
-            }
-            if (name.startsWith("io.netty.")) {
-                return Level.toLevel(System.getProperty("socketkit.log.netty"), Level.WARN);
-            }
-            return Level.WARN;
+            return Level.getLevel(LogLevels.of(name).name());
         }
 
         @Override

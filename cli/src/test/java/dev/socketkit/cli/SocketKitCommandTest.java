@@ -1,11 +1,15 @@
 package dev.socketkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,5 +61,37 @@ class SocketKitCommandTest {
         assertEquals(everyCommandBuilt(args), listed, "the same text and status as with every command built");
         assertEquals(line.isEmpty() ? ExitCodes.USAGE : ExitCodes.OK, listed.status());
         assertTrue((listed.out() + listed.err()).contains("socketkit"), listed::toString);
+    }
+
+    /**
+     * The root's {@code --help} text, which the build wrote into the classes from picocli's rendering (RootHelp), is what
+     * picocli prints for {@code socketkit --help} now: plain, and with {@code picocli.ansi=true} in colour. A command
+     * changed without the text being rendered again fails here.
+     */
+    @ParameterizedTest(name = "colour: {0}")
+    @ValueSource(booleans = {false, true})
+    void theRootHelpTheBuildWroteIsWhatPicocliPrints(boolean colour) throws IOException {
+        String built;
+        try (InputStream text = RootHelp.class.getResourceAsStream(colour ? RootHelp.COLOUR : RootHelp.PLAIN)) {
+            assertNotNull(text, "the build wrote no root help text among the classes");
+            built = new String(text.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String before = System.getProperty("picocli.ansi");
+        System.setProperty("picocli.ansi", Boolean.toString(colour));
+        try {
+            Run live = everyCommandBuilt("--help");
+            assertEquals(ExitCodes.OK, live.status());
+            assertEquals(live.out(), built);
+            StringWriter printed = new StringWriter();
+            assertTrue(RootHelp.print(new PrintWriter(printed)), "RootHelp printed nothing");
+            assertEquals(live.out(), printed.toString());
+        } finally {
+            if (before == null) {
+                System.clearProperty("picocli.ansi");
+            } else {
+                System.setProperty("picocli.ansi", before);
+            }
+        }
+        assertEquals(colour, built.contains("\u001b["), "colour codes");
     }
 }

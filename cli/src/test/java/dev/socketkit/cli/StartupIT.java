@@ -52,24 +52,105 @@ class StartupIT {
      * {@code [0.123s][info][class,load] io.netty.buffer.AllocateChunkEvent source: file:/...}.
      */
     private List<String> sendLogging(String... jvmOptions) throws Exception {
+        return sendLogging(List.of(jvmOptions), false);
+    }
+
+    /**
+     * As {@link #sendLogging(String...)}, with {@code -v} if {@code verbose} (whose lines are then on stderr), and the
+     * JVM's log of the exceptions thrown ({@code [exceptions]} lines) in the same file.
+     */
+    private List<String> sendLogging(List<String> jvmOptions, boolean verbose) throws Exception {
         Path log = Files.createTempFile(dir, "classes-", ".log");
         List<String> options = new ArrayList<>();
         options.add("-Xlog:disable"); // no JVM warning on stdout or stderr, where the payload and errors go
-        options.addAll(List.of(jvmOptions));
-        options.add("-Xlog:class+load=info:file=" + log);
-        try (SocketKitProcess send = SocketKitProcess.startWithJvmOptions(options, "send", endpoint, "hi")) {
+        options.addAll(jvmOptions);
+        options.add("-Xlog:class+load=info,exceptions=info:file=" + log);
+        String[] args = verbose ? new String[] {"send", "-v", endpoint, "hi"} : new String[] {"send", endpoint, "hi"};
+        try (SocketKitProcess send = SocketKitProcess.startWithJvmOptions(options, args)) {
             assertEquals(SocketKitProcess.EXIT_OK, send.awaitExit(SocketKitProcess.EXIT_TIMEOUT), send::toString);
             assertEquals(List.of("hi"), send.stdout(), send::toString);
-            assertEquals(List.of(), send.stderr(), send::toString);
+            if (verbose) {
+                assertTrue(
+                        send.stderr().stream().anyMatch(line -> line.contains("DEBUG connected to")), send::toString);
+            } else {
+                assertEquals(List.of(), send.stderr(), send::toString);
+            }
         }
         return Files.readAllLines(log);
     }
 
     /** The names of the classes a {@code send} loaded. */
     private List<String> sendLoading(String... jvmOptions) throws Exception {
-        return sendLogging(jvmOptions).stream()
+        return classNames(sendLogging(jvmOptions));
+    }
+
+    /** The names of the classes loaded, from {@link #sendLogging} lines. */
+    private static List<String> classNames(List<String> lines) {
+        return lines.stream()
+                .filter(line -> line.contains("[class,load]"))
                 .map(line -> line.replaceFirst("^.*\\[class,load\\] (\\S+).*$", "$1"))
                 .toList();
+    }
+
+    /**
+     * A send that writes no log line never sets up the Log4j API, and nothing it does looks through every jar on the
+     * class path for something no jar has: picocli's look for Groovy's {@code Closure}, the JDK's for a {@code
+     * SelectorProvider} service (Netty's epoll transport opens a selector as it starts). Each look opens all the jars,
+     * about 40 ms. With {@code -v} its lines are written through the Log4j API as before.
+     */
+    @Test
+    void aQuietSendSetsUpNoLog4jAndLooksThroughNoJar() throws Exception {
+        List<String> quiet = sendLogging(List.of(), false);
+        List<String> classes = classNames(quiet);
+        assertTrue(classes.contains("io.netty.channel.epoll.Native"), "send did not use the epoll transport");
+        assertFalse(classes.contains("org.apache.logging.log4j.LogManager"), "the Log4j API was set up");
+        assertFalse(
+                classes.contains("java.util.ServiceLoader$LazyClassPathLookupIterator"),
+                "a service was looked for on the class path");
+        List<String> misses = quiet.stream()
+                .filter(line -> line.contains("[exceptions]") && line.contains("ClassNotFoundException"))
+                .toList();
+        assertEquals(List.of(), misses, "a class was looked for in every jar and not found");
+
+        List<String> verbose = classNames(sendLogging(List.of(), true));
+        assertTrue(verbose.contains("org.apache.logging.log4j.LogManager"), "-v wrote its lines without Log4j");
+    }
+
+    /**
+     * The archive the launcher makes ({@code -Dsocketkit.archive.run}, {@link ArchiveTraining}) holds what a send
+     * that is answered loads: a class it does not hold is read from its jar, and the jars before that one are opened
+     * on the way. The run made no archive of a send that was refused, which missed some 50 classes of an answered one.
+     */
+    @Test
+    void theLaunchersArchiveHoldsWhatAnAnsweredSendLoads() throws Exception {
+        Path archive = dir.resolve("trained.jsa");
+        Path natives = Files.createDirectory(dir.resolve("natives"));
+        List<String> training = List.of(
+                "-Xlog:disable", "-XX:ArchiveClassesAtExit=" + archive, "-D" + Main.ARCHIVE_RUN + "=" + natives);
+        try (SocketKitProcess run = SocketKitProcess.startWithJvmOptions(training)) {
+            assertEquals(SocketKitProcess.EXIT_OK, run.awaitExit(SocketKitProcess.EXIT_TIMEOUT), run::toString);
+        }
+        assertTrue(Files.size(archive) > 0, "no archive written");
+        List<String> fromJars = classNames(sendLogging("-XX:SharedArchiveFile=" + archive).stream()
+                .filter(line -> line.contains("source: file:"))
+                .toList());
+        // A handful may depend on timing (which side of a read the end of the stream falls); dozens mean the training
+        // no longer runs what a send runs.
+        assertTrue(fromJars.size() <= 5, () -> fromJars.size() + " classes read from jars: " + fromJars);
+    }
+
+    /** {@code socketkit --help} prints the text the build rendered ({@link RootHelp}), without making picocli's model. */
+    @Test
+    void theRootHelpIsPrintedWithoutPicocliMakingItsModel() throws Exception {
+        Path log = Files.createTempFile(dir, "help-classes-", ".log");
+        List<String> options = List.of("-Xlog:disable", "-Xlog:class+load=info:file=" + log);
+        try (SocketKitProcess help = SocketKitProcess.startWithJvmOptions(options, "--help")) {
+            assertEquals(SocketKitProcess.EXIT_OK, help.awaitExit(SocketKitProcess.EXIT_TIMEOUT), help::toString);
+            assertEquals(RootHelp.render(false).lines().toList(), help.stdout(), help::toString);
+        }
+        List<String> classes = classNames(Files.readAllLines(log));
+        assertTrue(classes.contains("dev.socketkit.cli.RootHelp"), "RootHelp did not print it");
+        assertFalse(classes.contains("picocli.CommandLine$Model$CommandSpec"), "picocli made a command's model");
     }
 
     /** Netty's JFR events are its buffer allocator's: {@code AllocateChunkEvent}, {@code FreeBufferEvent}... */

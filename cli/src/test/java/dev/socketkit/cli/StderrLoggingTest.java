@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.spi.LoggerContext;
 import org.junit.jupiter.api.AfterEach;
@@ -20,21 +18,16 @@ import org.junit.jupiter.api.Test;
  * {@link LoggingOptions} sets, so each test sets them first and puts them back after.
  */
 class StderrLoggingTest {
-    private static final List<String> PROPERTIES = List.of(
-            "socketkit.log.level", "socketkit.log.netty", "socketkit.log.stacktraces", "log4j2.configurationFile");
-
-    private final Map<String, String> saved = new HashMap<>();
+    private final LogProperties properties = new LogProperties();
     private final PrintStream stderr = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
     private LoggerContext context(String level, String netty, String stackTraces) {
-        for (String name : PROPERTIES) {
-            saved.put(name, System.getProperty(name));
-        }
-        System.setProperty("socketkit.log.level", level);
-        System.setProperty("socketkit.log.netty", netty);
-        System.setProperty("socketkit.log.stacktraces", stackTraces);
-        System.clearProperty("log4j2.configurationFile");
+        properties
+                .set("socketkit.log.level", level)
+                .set("socketkit.log.netty", netty)
+                .set("socketkit.log.stacktraces", stackTraces)
+                .set("log4j2.configurationFile", null);
         captured.reset();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         return new StderrLogging().getLoggerContextFactory().getContext(null, null, null, false);
@@ -47,13 +40,7 @@ class StderrLoggingTest {
     @AfterEach
     void restore() {
         System.setErr(stderr);
-        saved.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
+        properties.restore();
     }
 
     @Test
@@ -94,7 +81,7 @@ class StderrLoggingTest {
     @Test
     void handsOverToLog4jCoreWhenAConfigurationFileIsNamed() {
         context("info", "warn", "none");
-        System.setProperty("log4j2.configurationFile", "classpath:log4j2.properties");
+        properties.set("log4j2.configurationFile", "classpath:log4j2.properties");
         String factory =
                 new StderrLogging().getLoggerContextFactory().getClass().getName();
         assertTrue(factory.startsWith("org.apache.logging.log4j.core."), factory);

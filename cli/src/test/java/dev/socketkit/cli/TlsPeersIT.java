@@ -173,7 +173,7 @@ class TlsPeersIT {
         assertEquals(EXIT_OK, insecure.exitValue(), insecure::toString);
         assertEquals(List.of("dekcehcnu"), insecure.stdout());
         assertEquals(1, insecure.stderr().size(), insecure::toString);
-        assertTrue(insecure.stderr().get(0).contains("WARN --insecure: the server's certificate is not checked"));
+        assertTrue(insecure.stderr().get(0).contains("WARN  --insecure: the server's certificate is not checked"));
 
         SocketKitProcess other = children.socketkit(
                 "send", "--tls", "--ca", files.ca().toString(), "--servername", "other.example", server, "x");

@@ -3,7 +3,6 @@ package dev.socketkit.transport;
 import java.util.List;
 import java.util.Locale;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * Which transport to run on: one named {@link Transport}, or {@link #AUTO}, the best one this machine has.
@@ -24,7 +23,6 @@ public enum Io {
     /** {@link Transport#KQUEUE}. */
     KQUEUE(Transport.KQUEUE);
 
-    private static final Logger LOG = LogManager.getLogger(Io.class);
     private static final List<Transport> PREFERENCE = List.of(Transport.EPOLL, Transport.IO_URING, Transport.KQUEUE);
 
     private final Transport transport;
@@ -95,7 +93,9 @@ public enum Io {
             throw new IllegalStateException(
                     kind.scheme() + " sockets need epoll or kqueue, and neither is available (" + why + ")");
         }
-        LOG.info("using NIO: no native transport is available ({})", why);
+        // The logger is made here, not with the class: the Log4j API sets itself up with its first logger, and a
+        // command that writes no line need not pay for that (a scan of every jar on the class path).
+        LogManager.getLogger(Io.class).info("using NIO: no native transport is available ({})", why);
         return Transport.NIO;
     }
 
