@@ -181,6 +181,34 @@ class ArchiveIT {
         assertEquals("socketkit: connection refused: tcp://127.0.0.1:1\n", refused.stderr(), refused::toString);
     }
 
+    /**
+     * On Java 25 and newer the launcher makes an AOT cache ({@code -XX:AOTCacheOutput}) where it makes a class-data
+     * archive on older Javas, beside lib/ as the archive goes, and later runs start from it: the CLI's classes come from
+     * it, and stderr holds nothing of the JVM's.
+     */
+    @Test
+    void aJava25OrNewerMakesAnAotCacheAndStartsFromIt() throws Exception {
+        Path jdk = newestJdkFrom(25);
+        assumeTrue(jdk != null, "no Java 25 or newer under /usr/lib/jvm");
+        Map<String, String> environment = environment(tools);
+        environment.put("JAVA_HOME", jdk.toString());
+        Result first = run(environment, launcher, "--version");
+        assertEquals(0, first.exit(), first::toString);
+        assertEquals("", first.stderr(), first::toString);
+        Set<String> caches = names(home.resolve("lib"));
+        caches.removeIf(name -> !name.endsWith(".aot"));
+        assertEquals(1, caches.size(), () -> "one AOT cache in lib/, not " + caches);
+
+        Path classes = work.resolve("classes-25.log");
+        environment.put("SOCKETKIT_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        Result refused = run(environment, launcher, "send", "tcp://127.0.0.1:1", "x");
+        assertEquals(1, refused.exit(), refused::toString);
+        assertEquals("socketkit: connection refused: tcp://127.0.0.1:1\n", refused.stderr(), refused::toString);
+        assertTrue(
+                read(classes).contains("dev.socketkit.cli.Main source: shared objects file"),
+                "the CLI's classes come from the AOT cache");
+    }
+
     /** The JDK under /usr/lib/jvm whose release file names the highest Java at or above {@code major}, or null. */
     private static Path newestJdkFrom(int major) throws IOException {
         Path jvms = Path.of("/usr/lib/jvm");
