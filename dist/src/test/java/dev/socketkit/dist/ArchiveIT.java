@@ -172,10 +172,7 @@ class ArchiveIT {
      */
     @Test
     void aJava22OrNewerPrintsNoNativeAccessWarnings() throws Exception {
-        Path jdk = newestJdkFrom(22);
-        assumeTrue(jdk != null, "no Java 22 or newer under /usr/lib/jvm");
-        Map<String, String> environment = environment(tools);
-        environment.put("JAVA_HOME", jdk.toString());
+        Map<String, String> environment = environmentWithJavaFrom(22);
         Result refused = run(environment, launcher, "send", "tcp://127.0.0.1:1", "x");
         assertEquals(1, refused.exit(), refused::toString);
         assertEquals("socketkit: connection refused: tcp://127.0.0.1:1\n", refused.stderr(), refused::toString);
@@ -188,10 +185,7 @@ class ArchiveIT {
      */
     @Test
     void aJava25OrNewerMakesAnAotCacheAndStartsFromIt() throws Exception {
-        Path jdk = newestJdkFrom(25);
-        assumeTrue(jdk != null, "no Java 25 or newer under /usr/lib/jvm");
-        Map<String, String> environment = environment(tools);
-        environment.put("JAVA_HOME", jdk.toString());
+        Map<String, String> environment = environmentWithJavaFrom(25);
         Result first = run(environment, launcher, "--version");
         assertEquals(0, first.exit(), first::toString);
         assertEquals("", first.stderr(), first::toString);
@@ -207,6 +201,15 @@ class ArchiveIT {
         assertTrue(
                 read(classes).contains("dev.socketkit.cli.Main source: shared objects file"),
                 "the CLI's classes come from the AOT cache");
+    }
+
+    /** The launcher's environment with {@code JAVA_HOME} the newest Java at or above {@code major}; skips without one. */
+    private static Map<String, String> environmentWithJavaFrom(int major) throws IOException {
+        Path jdk = newestJdkFrom(major);
+        assumeTrue(jdk != null, "no Java " + major + " or newer under /usr/lib/jvm");
+        Map<String, String> environment = environment(tools);
+        environment.put("JAVA_HOME", jdk.toString());
+        return environment;
     }
 
     /** The JDK under /usr/lib/jvm whose release file names the highest Java at or above {@code major}, or null. */
