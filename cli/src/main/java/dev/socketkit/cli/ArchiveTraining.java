@@ -11,8 +11,8 @@ import java.io.PrintWriter;
  * writes the archive ({@code -XX:ArchiveClassesAtExit}). An archive holds the classes one run loaded, and each class a
  * later run loads that it does not hold is read from its jar and verified, and its lookup opens every jar before the
  * one that holds it. So the run goes where users go: {@code --help}, {@code serve --help}, a {@code send} that gets its
- * answer from an echo server (in this JVM, on a loopback port of its own), and a {@code send -v} that is refused, for the
- * failure path and the log lines.
+ * answer from an echo server (in this JVM, on a loopback port of its own), and a {@code send -v} that is refused, for
+ * the failure path and the log lines.
  *
  * <p>Nothing here may fail or hang the launcher: each command's output goes where the launcher sends it (nowhere), a
  * failure leaves the archive with what loaded until then, and every wait is the commands' own, bounded.

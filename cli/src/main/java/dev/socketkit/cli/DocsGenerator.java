@@ -31,8 +31,8 @@ public final class DocsGenerator {
      * {@code socketkit completion bash|zsh} prints. {@code help CLASSES}: writes the {@link RootHelp} texts among the
      * classes in {@code CLASSES}. {@code man SOURCES PAGES VERSION}: writes {@code socketkit.adoc},
      * {@code socketkit-serve.adoc} and one more for each command to {@code SOURCES}, for asciidoctor's {@code manpage}
-     * backend to turn into {@code PAGES/socketkit.1} and the rest, each page naming {@code socketkit VERSION}. The pages
-     * and sources of an earlier build are removed first, so that a command renamed or gone leaves no page behind.
+     * backend to turn into {@code PAGES/socketkit.1} and the rest, each page naming {@code socketkit VERSION}. The
+     * pages and sources of an earlier build are removed first, so that a command renamed or gone leaves no page behind.
      *
      * @param args {@code completion DIR}, {@code help CLASSES} or {@code man SOURCES PAGES VERSION}
      * @throws IOException if a file cannot be written

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code socketkit relay LISTEN TARGET}: forwards every connection or datagram to the target until SIGINT or SIGTERM. */
+/** {@code socketkit relay LISTEN TARGET}: forwards each connection or datagram to TARGET until SIGINT or SIGTERM. */
 @Command(
         name = "relay",
         mixinStandardHelpOptions = true,

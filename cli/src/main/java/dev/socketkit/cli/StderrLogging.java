@@ -18,16 +18,16 @@ import org.apache.logging.log4j.spi.Provider;
 /**
  * The CLI's logging backend for text lines: what {@code log4j2.properties} configures Log4j Core to do, done without
  * Log4j Core. Every command writes {@code HH:mm:ss.SSS LEVEL message} lines to stderr. The levels are
- * {@code socketkit.log.level} for socketkit's loggers, {@code socketkit.log.netty} for Netty's and WARN for the rest, as
- * {@link LogLevels} says. A logged exception's stack trace is printed only with {@code --debug}.
+ * {@code socketkit.log.level} for socketkit's loggers, {@code socketkit.log.netty} for Netty's and WARN for the rest,
+ * as {@link LogLevels} says. A logged exception's stack trace is printed only with {@code --debug}.
  *
  * <p>Why: Log4j Core loads some 600 classes and reads its configuration at every start, about a third of the CPU a
  * {@code serve} spends before its {@code listening} line (docs/measurements.md, "Start-up, measured").
  *
  * <p>Log4j Core still runs whenever its configuration is asked for. That is the case for {@code --log-format json}, and
- * for an operator's own {@code -Dlog4j2.configurationFile} (or {@code log4j.configurationFile}): those are read when the
- * first logger is made, so that both are known by then. {@link LoggingOptions#apply()} names this provider in {@code
- * log4j.provider} unless the user named another.
+ * for an operator's own {@code -Dlog4j2.configurationFile} (or {@code log4j.configurationFile}): those are read when
+ * the first logger is made, so that both are known by then. {@link LoggingOptions#apply()} names this provider in
+ * {@code log4j.provider} unless the user named another.
  */
 public final class StderrLogging extends Provider {
     /** Log4j Core's provider, used when a configuration file is named. */

@@ -48,14 +48,14 @@ final class EventLines {
         return Map.of("event", "close", "conn", (double) conn, "up", (double) up, "down", (double) down, "end", end);
     }
 
-    /** Sends {@code text} on {@code client} and reads it back (10 s at most), from an echo server or through a relay. */
+    /** Sends {@code text} on {@code client} and reads it back (in 10 s), from an echo server or through a relay. */
     static void echoes(Socket client, String text) throws IOException {
         client.setSoTimeout(10_000);
         client.getOutputStream().write(text.getBytes(US_ASCII));
         assertEquals(text, new String(client.getInputStream().readNBytes(text.length()), US_ASCII));
     }
 
-    /** Each line an object with an event and a time in ISO-8601 UTC with milliseconds; returned with the time left out. */
+    /** Each line an object with an event and a time, ISO-8601 UTC to the millisecond; returned without the time. */
     static List<Map<String, Object>> events(List<String> lines) {
         List<Map<String, Object>> events = new ArrayList<>();
         for (String line : lines) {

@@ -257,8 +257,8 @@ class RelayEventsCommandIT {
     }
 
     /**
-     * A FIFO opened by a reader that does not read: once its 64 KiB and the relay's queue of events are full, events are
-     * dropped and the traffic goes on; when the reader reads, a {@code dropped} line says how many were lost.
+     * A FIFO opened by a reader that does not read: once its 64 KiB and the relay's queue of events are full, events
+     * are dropped and the traffic goes on; when the reader reads, a {@code dropped} line says how many were lost.
      */
     @Test
     void aReaderOfTheEventsThatStallsDoesNotStallTheTraffic() throws Exception {

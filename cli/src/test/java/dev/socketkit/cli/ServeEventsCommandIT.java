@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code socketkit serve --events}: its JSON lines for stream connections and datagram servers, and a stalled reader. */
+/** {@code socketkit serve --events}: its JSON lines for stream connections, for datagram servers, a stalled reader. */
 @Timeout(120)
 class ServeEventsCommandIT {
     private SocketKitProcess socketkit;

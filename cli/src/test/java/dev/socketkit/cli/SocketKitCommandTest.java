@@ -64,9 +64,9 @@ class SocketKitCommandTest {
     }
 
     /**
-     * The root's {@code --help} text, which the build wrote into the classes from picocli's rendering (RootHelp), is what
-     * picocli prints for {@code socketkit --help} now: plain, and with {@code picocli.ansi=true} in colour. A command
-     * changed without the text being rendered again fails here.
+     * The root's {@code --help} text, which the build wrote into the classes from picocli's rendering (RootHelp), is
+     * what picocli prints for {@code socketkit --help} now: plain, and with {@code picocli.ansi=true} in colour. A
+     * command changed without the text being rendered again fails here.
      */
     @ParameterizedTest(name = "colour: {0}")
     @ValueSource(booleans = {false, true})

@@ -139,7 +139,7 @@ class StartupIT {
         assertTrue(fromJars.size() <= 5, () -> fromJars.size() + " classes read from jars: " + fromJars);
     }
 
-    /** {@code socketkit --help} prints the text the build rendered ({@link RootHelp}), without making picocli's model. */
+    /** {@code socketkit --help} prints the text the build rendered ({@link RootHelp}), making no picocli model. */
     @Test
     void theRootHelpIsPrintedWithoutPicocliMakingItsModel() throws Exception {
         Path log = Files.createTempFile(dir, "help-classes-", ".log");

@@ -166,9 +166,9 @@ class ArchiveIT {
     }
 
     /**
-     * On Java 22 and newer the JVM warns, in four lines on stderr, when a class-path library loads native code, as Netty
-     * does for epoll in every command; the launcher grants the class path native access there, so stderr holds only
-     * socketkit's own line.
+     * On Java 22 and newer the JVM warns, in four lines on stderr, when a class-path library loads native code, as
+     * Netty does for epoll in every command; the launcher grants the class path native access there, so stderr holds
+     * only socketkit's own line.
      */
     @Test
     void aJava22OrNewerPrintsNoNativeAccessWarnings() throws Exception {
@@ -180,8 +180,8 @@ class ArchiveIT {
 
     /**
      * On Java 25 and newer the launcher makes an AOT cache ({@code -XX:AOTCacheOutput}) where it makes a class-data
-     * archive on older Javas, beside lib/ as the archive goes, and later runs start from it: the CLI's classes come from
-     * it, and stderr holds nothing of the JVM's.
+     * archive on older Javas, beside lib/ as the archive goes, and later runs start from it: the CLI's classes come
+     * from it, and stderr holds nothing of the JVM's.
      */
     @Test
     void aJava25OrNewerMakesAnAotCacheAndStartsFromIt() throws Exception {
@@ -203,7 +203,7 @@ class ArchiveIT {
                 "the CLI's classes come from the AOT cache");
     }
 
-    /** The launcher's environment with {@code JAVA_HOME} the newest Java at or above {@code major}; skips without one. */
+    /** The launcher's environment, {@code JAVA_HOME} the newest Java at or above {@code major}; skips without one. */
     private static Map<String, String> environmentWithJavaFrom(int major) throws IOException {
         Path jdk = newestJdkFrom(major);
         assumeTrue(jdk != null, "no Java " + major + " or newer under /usr/lib/jvm");

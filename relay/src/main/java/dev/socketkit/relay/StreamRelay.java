@@ -274,7 +274,7 @@ final class StreamRelay {
             });
         }
 
-        /** Memory or descriptors ran out on one of its channels: an operator must be told, by name (a line a second). */
+        /** Memory or descriptors ran out on one of its channels: the operator is told, by name (a line a second). */
         void resourceFailed(Channel channel, Throwable cause) {
             String more = resourceWarnings.admit();
             if (more != null) {
