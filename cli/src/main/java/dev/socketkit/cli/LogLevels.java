@@ -52,18 +52,18 @@ final class LogLevels {
 
     private LogLevels() {}
 
-    /** Reads the properties again: after {@link LoggingOptions#apply()} has set them. */
+    /** Reads the properties again: after {@link LoggingOptions#apply()} or the log format has set them. */
     static void refresh() {
         current = Snapshot.read();
     }
 
     /**
-     * {@return whether a Log4j configuration file is named, so that Log4j Core, not these levels, decides} Read anew
-     * each time: {@code --log-format json} names one while its command starts.
+     * {@return whether a Log4j configuration file is named, so that Log4j Core, not these levels, decides} The
+     * operator's own is named before the JVM starts; {@code --log-format json}'s is named as its command starts, and
+     * {@link OrchestratorOptions#applyLogFormat()} reads the levels again then.
      */
     static boolean configured() {
-        return System.getProperty("log4j2.configurationFile") != null
-                || System.getProperty("log4j.configurationFile") != null;
+        return current.configured;
     }
 
     /** {@return the level {@code log4j2.properties} gives the logger called {@code loggerName}} */
@@ -87,9 +87,11 @@ final class LogLevels {
         return configured() || of(type.getName()).admits(Level.DEBUG);
     }
 
-    private record Snapshot(Level socketkit, Level netty) {
+    private record Snapshot(boolean configured, Level socketkit, Level netty) {
         static Snapshot read() {
             return new Snapshot(
+                    System.getProperty("log4j2.configurationFile") != null
+                            || System.getProperty("log4j.configurationFile") != null,
                     Level.parse(System.getProperty("socketkit.log.level"), Level.INFO),
                     Level.parse(System.getProperty("socketkit.log.netty"), Level.WARN));
         }

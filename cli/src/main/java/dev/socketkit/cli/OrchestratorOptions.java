@@ -70,6 +70,7 @@ final class OrchestratorOptions {
         System.setProperty(
                 "socketkit.log.json.stacktraces",
                 Boolean.toString("full".equals(System.getProperty("socketkit.log.stacktraces"))));
+        LogLevels.refresh(); // Log4j Core decides now, for Netty's loggers too
     }
 
     /**
