@@ -55,6 +55,15 @@ final class EventLines {
         assertEquals(text, new String(client.getInputStream().readNBytes(text.length()), US_ASCII));
     }
 
+    /** Opens {@code connections} connections to {@code port} on 127.0.0.1 one after another, each echoing one byte. */
+    static void echoEach(int port, int connections) throws IOException {
+        for (int i = 0; i < connections; i++) {
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                echoes(client, "x");
+            }
+        }
+    }
+
     /** Each line an object with an event and a time, ISO-8601 UTC to the millisecond; returned without the time. */
     static List<Map<String, Object>> events(List<String> lines) {
         List<Map<String, Object>> events = new ArrayList<>();

@@ -163,13 +163,7 @@ class ServeEventsCommandIT {
         try (InputStream events = reader.get(20, TimeUnit.SECONDS)) {
             // 2 events a connection, about 110 bytes each: 5,000 connections make 10,000, more than the pipe's 64 KiB
             // (about 600) and the queue's 8,192 hold.
-            for (int i = 0; i < 5000; i++) {
-                try (Socket client = new Socket("127.0.0.1", server.port())) {
-                    client.setSoTimeout(10_000);
-                    client.getOutputStream().write('x');
-                    assertEquals('x', client.getInputStream().read(), "connection " + (i + 1));
-                }
-            }
+            EventLines.echoEach(server.port(), 5000);
             double dropped = EventLines.awaitDropped(events);
             assertTrue(dropped > 500, "dropped: " + dropped);
             socketkit.sigterm();
