@@ -2,6 +2,7 @@ package dev.socketkit.dist;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -148,9 +149,16 @@ class ArchiveIT {
             assertTrue(listening.startsWith("listening tcp://127.0.0.1:"), listening);
             String endpoint = listening.substring("listening ".length());
 
-            Result send = run(environment, launcher, "send", endpoint, "hello from the archive");
+            // The launcher's heap for a short command holds all that a send allocates: no collection pauses it.
+            Path collections = work.resolve("send-gc.log");
+            Map<String, String> logged = new TreeMap<>(environment);
+            logged.put("SOCKETKIT_JAVA_OPTS", "-Xlog:gc:file=" + collections);
+            Result send = run(logged, launcher, "send", endpoint, "hello from the archive");
             assertEquals(0, send.exit(), send::toString);
             assertEquals("hello from the archive", send.stdout(), send::toString);
+            String gc = read(collections);
+            assertTrue(gc.contains("Using Serial"), gc);
+            assertFalse(gc.contains("Pause"), gc);
 
             Result bench = run(environment, launcher, "bench", endpoint, "--duration", "1s", "--warmup", "0", "--json");
             assertEquals(0, bench.exit(), bench::toString);
