@@ -19,9 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The {@code ./socketkit} launcher script: its JVM defaults (serial collector, 16 MB initial heap) give way to the
- * user's {@code SOCKETKIT_JAVA_OPTS}, which would otherwise stop the JVM from starting ("multiple garbage collectors
- * selected", "initial heap size larger than the maximum"); and it runs through a symlink placed elsewhere.
+ * The {@code ./socketkit} launcher script: its JVM defaults (serial collector, an initial heap of 16 MB or, for short
+ * commands, 32 MB) give way to the user's {@code SOCKETKIT_JAVA_OPTS}, which would otherwise stop the JVM from starting
+ * ("multiple garbage collectors selected", "initial heap size larger than the maximum"); and it runs through a symlink
+ * placed elsewhere.
  */
 class LauncherIT {
     @ParameterizedTest
