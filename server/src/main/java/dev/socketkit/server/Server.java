@@ -281,10 +281,14 @@ public final class Server implements AutoCloseable {
             channel.close().awaitUninterruptibly(remainingMillis(deadline));
         }
         int open = connections.size();
+        // Only a listener reads how a connection ended: without one, no task per connection to record it.
+        boolean recordEnds = config.listener() != ServerListener.NONE;
         for (Channel connection : connections) {
             connection.config().setAutoRead(false);
-            // On its loop, before the close below: its close event says the server stopped it.
-            connection.eventLoop().execute(() -> ConnectionTotals.ending(connection, ConnectionTotals.STOPPED));
+            if (recordEnds) {
+                // On its loop, before the close below: its close event says the server stopped it.
+                connection.eventLoop().execute(() -> ConnectionTotals.ending(connection, ConnectionTotals.STOPPED));
+            }
             ConnectionHandler.closeAfterPendingWrites(connection);
         }
         for (Channel connection : connections) {
