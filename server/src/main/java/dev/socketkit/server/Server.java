@@ -281,11 +281,9 @@ public final class Server implements AutoCloseable {
             channel.close().awaitUninterruptibly(remainingMillis(deadline));
         }
         int open = connections.size();
-        // Only a listener reads how a connection ended: without one, no task per connection to record it.
-        boolean recordEnds = config.listener() != ServerListener.NONE;
         for (Channel connection : connections) {
             connection.config().setAutoRead(false);
-            if (recordEnds) {
+            if (config.hasListener()) { // else the connection has no end to record
                 // On its loop, before the close below: its close event says the server stopped it.
                 connection.eventLoop().execute(() -> ConnectionTotals.ending(connection, ConnectionTotals.STOPPED));
             }

@@ -335,6 +335,14 @@ public final class ServerConfig {
     }
 
     /**
+     * Whether a listener was set: only then is each connection numbered and its end recorded ({@link
+     * ConnectionTotals}), so a server without one pays nothing per connection for them.
+     */
+    boolean hasListener() {
+        return listener != ServerListener.NONE;
+    }
+
+    /**
      * {@return how long a stream connection may read and write nothing before it is closed; {@link #NO_TIMEOUT} for
      * ever}
      */

@@ -76,7 +76,7 @@ final class ServerInitializer {
         this.deadlineStarts = ConnectionDeadlines.startsFor(config);
         this.hexDump = config.hexDump().map(HexDump::new).orElse(null);
         this.handshakeTimeoutMillis = config.tlsHandshakeTimeout().toMillis();
-        this.numbers = config.listener() == ServerListener.NONE ? null : new AtomicLong();
+        this.numbers = config.hasListener() ? new AtomicLong() : null;
     }
 
     /** A connection's numbering for the listener, from {@link #accepted} to the child's pipeline. */
